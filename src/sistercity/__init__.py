@@ -1,0 +1,80 @@
+"""sistercity: model and validate sister-city agreements.
+
+Typed classes for places, agreement kinds and lifecycle events, with status at any date,
+validation to a documented rule catalogue, and serialisation to the record format.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from ._agreements import Agreement, AgreementKind, Event, EventType, Status
+from ._dates import InvalidDate, PartialDate, Precision, parse_lenient
+from ._places import City, FormerName, PlaceKey, PlaceLevel
+from ._report import (
+    InvalidAgreement,
+    Issue,
+    RecordRef,
+    Report,
+    Severity,
+    SisterCityError,
+    UnknownRuleError,
+)
+from ._rules import (
+    RULES,
+    Rule,
+    RuleSelection,
+    collection_rule,
+    record_rule,
+    register_rule,
+    unregister_rule,
+)
+from ._terms import TERMS, kind_for_term
+from .serialization import from_dict, to_dict, validate
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "RULES",
+    "TERMS",
+    "Agreement",
+    "AgreementKind",
+    "City",
+    "Event",
+    "EventType",
+    "FormerName",
+    "InvalidAgreement",
+    "InvalidDate",
+    "Issue",
+    "PartialDate",
+    "PlaceKey",
+    "PlaceLevel",
+    "Precision",
+    "RecordRef",
+    "Report",
+    "Rule",
+    "RuleSelection",
+    "Severity",
+    "SisterCityError",
+    "Status",
+    "UnknownRuleError",
+    "__version__",
+    "collection_rule",
+    "from_dict",
+    "kind_for_term",
+    "parse_lenient",
+    "record_rule",
+    "register_rule",
+    "to_dict",
+    "unregister_rule",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import ``sistercity.strategies`` on first use: it needs the optional Hypothesis."""
+    if name == "strategies":
+        import importlib
+
+        return importlib.import_module(".strategies", __name__)
+    raise AttributeError(f"module 'sistercity' has no attribute {name!r}")

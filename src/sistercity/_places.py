@@ -1,0 +1,146 @@
+"""Places: `City` (any level, from village to country), `FormerName` and place identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+import attrs
+
+from ._dates import PartialDate, as_day
+
+__all__ = ["City", "FormerName", "PlaceKey", "PlaceLevel", "freeze_extensions", "name_key"]
+
+#: The identity of a place (SPEC §4): a Wikidata id, ``geonames:<id>``, or
+#: ``(country, subdivision, level, normalised name)``.
+PlaceKey: TypeAlias = str | tuple[str, str | None, str, str]
+
+
+class PlaceLevel(enum.StrEnum):
+    """What kind of place a party is. ``municipality`` is the default."""
+
+    MUNICIPALITY = "municipality"
+    DISTRICT = "district"
+    COUNTY = "county"
+    REGION = "region"
+    COUNTRY = "country"
+
+
+def freeze_extensions(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """Copy ``x-`` extension keys into a read-only mapping."""
+    if value is None:
+        return types.MappingProxyType({})
+    if isinstance(value, types.MappingProxyType):
+        return value
+    return types.MappingProxyType(dict(value))
+
+
+def _extensions_field() -> Any:
+    return attrs.field(
+        factory=lambda: types.MappingProxyType({}),
+        converter=freeze_extensions,
+        hash=False,
+        kw_only=True,
+        repr=lambda m: repr(dict(m)),
+    )
+
+
+def _date(value: PartialDate | str) -> PartialDate:
+    return value if isinstance(value, PartialDate) else PartialDate(value)
+
+
+def _optional_date(value: PartialDate | str | None) -> PartialDate | None:
+    if value is None or isinstance(value, PartialDate):
+        return value
+    return PartialDate(value)
+
+
+def name_key(name: str) -> str:
+    """Normalise a name for identity: NFC, case-folded, white space collapsed."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+@attrs.frozen
+class FormerName:
+    """A name a place had before, in use from ``from_`` until the day before ``until``.
+
+    ``until`` is the first day of the next name. A missing ``from_`` means from the previous
+    entry's ``until`` (or unbounded, for the first entry).
+    """
+
+    name: str
+    until: PartialDate = attrs.field(converter=_date)
+    from_: PartialDate | None = attrs.field(default=None, converter=_optional_date)
+    country: str | None = None
+    extensions: Mapping[str, Any] = _extensions_field()
+
+
+@attrs.frozen
+class City:
+    """A party to an agreement: a place at any level, identified as SPEC §4 says.
+
+    Equality compares every field; :attr:`key` is the place identity, and
+    :meth:`same_place` compares identities.
+
+    >>> spb = City(
+    ...     "Saint Petersburg",
+    ...     "RU",
+    ...     wikidata="Q656",
+    ...     former_names=[FormerName("Leningrad", country="SU", from_="1924-01-26",
+    ...                              until="1991-09-06")],
+    ... )
+    >>> spb.name_on("1962")
+    'Leningrad'
+    >>> spb.name_on("2022-02-26")
+    'Saint Petersburg'
+    """
+
+    name: str
+    country: str
+    subdivision: str | None = None
+    level: PlaceLevel = attrs.field(default=PlaceLevel.MUNICIPALITY, converter=PlaceLevel)
+    wikidata: str | None = None
+    geonames: int | None = None
+    former_names: tuple[FormerName, ...] = attrs.field(default=(), converter=tuple)
+    extensions: Mapping[str, Any] = _extensions_field()
+
+    def __attrs_post_init__(self) -> None:
+        from ._rules import check_city
+
+        check_city(self)
+
+    @property
+    def key(self) -> PlaceKey:
+        """The identity key of SPEC §4.
+
+        ``wikidata`` if given, else ``geonames:<id>``, else ``(country, subdivision, level,
+        name)`` with the name NFC-normalised, case-folded and its white space collapsed.
+        """
+        if self.wikidata is not None:
+            return self.wikidata
+        if self.geonames is not None:
+            return f"geonames:{self.geonames}"
+        return (self.country, self.subdivision, self.level.value, name_key(self.name))
+
+    def same_place(self, other: City) -> bool:
+        """Whether ``other`` is the same place by SPEC §4 identity."""
+        return self.key == other.key
+
+    def name_on(self, day: dt.date | str | PartialDate) -> str:
+        """The name in use on ``day`` (a partial date means its last day)."""
+        when = as_day(day)
+        previous_until: PartialDate | None = None
+        for former in self.former_names:
+            start = former.from_ if former.from_ is not None else previous_until
+            if (start is None or start.earliest <= when) and when < former.until.earliest:
+                return former.name
+            previous_until = former.until
+        return self.name
+
+    def label(self) -> str:
+        """``name (CC)``, the form an event's ``by`` may use."""
+        return f"{self.name} ({self.country})"
