@@ -147,10 +147,11 @@ _NEEDS_SIGNING = frozenset(
 class _Machine:
     """The per-party lifecycle state of SPEC §3."""
 
-    __slots__ = ("ended", "n", "signed", "started", "suspended")
+    __slots__ = ("ended", "labels", "n", "signed", "started", "suspended")
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, labels: Sequence[str] | None = None) -> None:
         self.n = n
+        self.labels = labels
         self.signed: set[int] = set()
         self.suspended: set[int] = set()
         self.ended = False
@@ -168,16 +169,22 @@ class _Machine:
             return Status.ACTIVE
         return Status.PROPOSED
 
+    def party(self, index: int) -> str:
+        if self.labels is not None and index < len(self.labels) and self.labels[index]:
+            return repr(self.labels[index])
+        return f"party {index}"
+
     def step(self, kind: EventType, actor: int | None, has_by: bool) -> tuple[str, str] | None:
         """Apply one event; return ``(rule, message)`` and change nothing when it is invalid."""
         everyone = range(self.n)
+        name = "" if actor is None else self.party(actor)
         if self.ended:
             return ("event-after-end", f"{kind.value!r} after the agreement ended")
         if kind in _NEEDS_SIGNING and not self.signed:
             return ("event-before-signing", f"{kind.value!r} before any party signed")
         active_now = self.started and len(self.signed) >= self.n
         status = self.status
-        who = "every party" if actor is None else f"party {actor}"
+        who = "every party" if actor is None else name
         if kind in (EventType.PROPOSED, EventType.APPROVED):
             if active_now:
                 return (
@@ -188,7 +195,7 @@ class _Machine:
         elif kind is EventType.SIGNED:
             if actor is not None:
                 if actor in self.signed:
-                    return ("invalid-transition", f"party {actor} has signed already")
+                    return ("invalid-transition", f"{name} has signed already")
                 self.signed.add(actor)
             else:
                 if len(self.signed) >= self.n:
@@ -212,7 +219,7 @@ class _Machine:
                 )
             if actor is not None:
                 if actor in self.suspended:
-                    return ("invalid-transition", f"party {actor}'s suspension is open already")
+                    return ("invalid-transition", f"{name}'s suspension is open already")
                 self.suspended.add(actor)
             else:
                 if len(self.suspended) >= self.n:
@@ -221,7 +228,7 @@ class _Machine:
         elif kind is EventType.REINSTATED:
             if actor is not None:
                 if actor not in self.suspended:
-                    return ("invalid-transition", f"party {actor} has no open suspension")
+                    return ("invalid-transition", f"{name} has no open suspension")
                 self.suspended.discard(actor)
             else:
                 if not self.suspended:
@@ -249,14 +256,16 @@ class _Machine:
 
 
 def replay(
-    steps: Sequence[tuple[EventType | None, int | None, bool]], n_parties: int
+    steps: Sequence[tuple[EventType | None, int | None, bool]],
+    n_parties: int,
+    labels: Sequence[str] | None = None,
 ) -> list[Transition]:
     """Run the lifecycle over ``(type, actor index or None, has_by)`` steps.
 
     A step whose type is ``None`` (not in the vocabulary) is skipped. An invalid event is
     reported and skipped; checking goes on from the state before it.
     """
-    machine = _Machine(n_parties)
+    machine = _Machine(n_parties, labels)
     out = []
     for kind, actor, has_by in steps:
         if kind is None:

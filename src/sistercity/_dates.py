@@ -206,6 +206,7 @@ def as_day(value: dt.date | str | PartialDate) -> dt.date:
 
 
 _NUMERIC_DMY: Final = re.compile(r"\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2,4})\s*")
+_FOUR_DIGITS: Final = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _DEFAULTS: Final = (dt.datetime(2000, 1, 1), dt.datetime(1999, 2, 2))
 
 
@@ -232,6 +233,8 @@ def parse_lenient(text: str, *, dayfirst: bool | None = None) -> PartialDate:
         pass
     if not cleaned:
         raise InvalidDate("expected a date (got an empty text)")
+    if not _FOUR_DIGITS.search(cleaned):
+        raise InvalidDate(f"{text!r} gives no four-digit year; a century is never guessed")
     numeric = _NUMERIC_DMY.fullmatch(cleaned)
     if numeric and dayfirst is None:
         first, second = int(numeric.group(1)), int(numeric.group(2))

@@ -925,7 +925,9 @@ def check_record(
                 )
             )
     if parties_raw is not None and isinstance(parties_raw, list | tuple):
-        for transition, path in zip(replay(steps, len(parties_raw)), step_paths, strict=True):
+        labels = [ns[0] if ns else "" for ns in names]
+        transitions = replay(steps, len(parties_raw), labels)
+        for transition, path in zip(transitions, step_paths, strict=True):
             if transition.rule is not None:
                 assert transition.message is not None
                 check.add(transition.rule, path, transition.message)
