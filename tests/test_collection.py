@@ -1,0 +1,511 @@
+"""The collection rules of SPEC §5, checked incrementally by CollectionCheck."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from random import Random
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sistercity import Agreement, AgreementKind, City, Event, Issue, RecordRef
+from sistercity._collection import CollectionCheck, format_place_key
+
+TODAY = dt.date(2026, 1, 1)
+SOURCES = ["https://example.org/"]
+
+# A pool of places with one present country each, half with Wikidata ids, half identified by
+# (country, subdivision, level, name); and variants that give a Wikidata id another country.
+COUNTRIES = ("GB", "DE", "RU", "FR", "UA", "US", "JP", "PL")
+PLACES = tuple(
+    City(f"Place {n}", COUNTRIES[n % len(COUNTRIES)], wikidata=f"Q{n + 1}")
+    if n % 2 == 0
+    else City(f"Town {n}", COUNTRIES[n % len(COUNTRIES)])
+    for n in range(10)
+)
+CONFLICTING = tuple(
+    City(f"Place {n}", COUNTRIES[(n + 1) % len(COUNTRIES)], wikidata=f"Q{n + 1}") for n in (0, 2)
+)
+KINDS = tuple(AgreementKind)
+NAMED_KINDS = tuple(k for k in AgreementKind if k is not AgreementKind.UNSPECIFIED)
+
+
+def record(
+    id: str,
+    kind: str,
+    parties: Sequence[City],
+    events: Sequence[Event] = (),
+    supersedes: str | None = None,
+) -> Agreement:
+    return Agreement(id, kind, list(parties), list(events), sources=SOURCES, supersedes=supersedes)
+
+
+def run(agreements: Sequence[Agreement], today: dt.date = TODAY) -> list[Issue]:
+    check = CollectionCheck(today=today)
+    for index, agreement in enumerate(agreements):
+        check.add(agreement, RecordRef(agreement.id, index))
+    return check.issues()
+
+
+def found(issues: Sequence[Issue], rule: str) -> list[list[str | None]]:
+    return [[ref.id for ref in issue.records] for issue in issues if issue.rule == rule]
+
+
+# --------------------------------------------------------------------------------------------
+# Strategies: valid by construction (legal lifecycles, years in order).
+# --------------------------------------------------------------------------------------------
+
+
+@st.composite
+def lifecycles(draw: st.DrawFn, first_year: int | None = None, ended: bool = False) -> list[Event]:
+    """A legal event list: signed, then renewals, suspensions, reinstatements, maybe an end.
+
+    Years never decrease; any date may be missing. With ``ended`` the list ends with
+    ``terminated`` or ``expired``.
+    """
+    year = draw(st.integers(1950, 2015)) if first_year is None else first_year
+
+    def date() -> str | None:
+        nonlocal year
+        year += draw(st.integers(0, 3))
+        return None if draw(st.integers(0, 5)) == 0 else f"{year:04d}"
+
+    if not ended and draw(st.integers(0, 6)) == 0:
+        return []
+    events = [Event("signed", date())]
+    state = "active"
+    for _ in range(draw(st.integers(0, 4))):
+        options = {
+            "active": ["renewed", "suspended", "terminated", "expired"],
+            "suspended": ["reinstated", "terminated", "expired"],
+        }[state]
+        kind = draw(st.sampled_from(options))
+        reason = "a reason" if kind in ("suspended", "terminated") else None
+        events.append(Event(kind, date(), reason=reason))
+        if kind in ("terminated", "expired"):
+            return events
+        state = "suspended" if kind == "suspended" else "active"
+    if ended:
+        events.append(Event(draw(st.sampled_from(["terminated", "expired"])), date(), reason="r"))
+    return events
+
+
+pair_indexes = st.integers(0, len(PLACES) - 2).flatmap(
+    lambda i: st.tuples(st.just(i), st.integers(i + 1, len(PLACES) - 1))
+)
+
+
+@st.composite
+def clean_collections(draw: st.DrawFn) -> list[Agreement]:
+    """Agreements with no collection finding, shuffled.
+
+    Unique ids, one present country per place, and per pair of places one of: a single
+    agreement; an ended agreement and its successor that supersedes it; or two agreements of
+    different named kinds.
+    """
+    pairs = draw(st.lists(pair_indexes, unique=True, max_size=6))
+    out: list[Agreement] = []
+    for n, (i, j) in enumerate(pairs):
+        parties = [PLACES[i], PLACES[j]]
+        if draw(st.booleans()):
+            parties.reverse()
+        shape = draw(st.sampled_from(["single", "chain", "kinds"]))
+        if shape == "single":
+            out.append(record(f"a{n}", draw(st.sampled_from(KINDS)), parties, draw(lifecycles())))
+        elif shape == "chain":
+            kind = draw(st.sampled_from(KINDS))
+            old = draw(lifecycles(ended=True))
+            out.append(record(f"a{n}-old", kind, parties, old))
+            new = draw(lifecycles(first_year=2016))
+            out.append(record(f"a{n}-new", kind, parties[::-1], new, supersedes=f"a{n}-old"))
+        else:
+            one, two = draw(st.lists(st.sampled_from(NAMED_KINDS), min_size=2, max_size=2,
+                                     unique=True))  # fmt: skip
+            out.append(record(f"a{n}-{one.value}", one, parties, draw(lifecycles())))
+            out.append(record(f"a{n}-{two.value}", two, parties, draw(lifecycles())))
+    return draw(st.permutations(out))
+
+
+@st.composite
+def messy_collections(draw: st.DrawFn) -> list[Agreement]:
+    """Agreements that may break every collection rule: shared ids, places with two
+    countries, unknown or circular ``supersedes``, overlapping duplicates.
+    """
+    ids = ["a", "b", "c", "d", "e"]
+    pool = PLACES[:5] + CONFLICTING
+    out = []
+    for _ in range(draw(st.integers(0, 9))):
+        rid = draw(st.sampled_from(ids))
+        supersedes = draw(st.none() | st.sampled_from([x for x in [*ids, "zz"] if x != rid]))
+        first = draw(st.integers(0, len(pool) - 1))
+        # never the same place twice: a Wikidata id may appear in PLACES and CONFLICTING
+        others = [c for c in pool if c.key != pool[first].key]
+        second = draw(st.sampled_from(others))
+        kind = draw(st.sampled_from(KINDS))
+        out.append(record(rid, kind, [pool[first], second], draw(lifecycles()), supersedes))
+    return out
+
+
+def tagged_findings(
+    agreements: Sequence[Agreement], tags: Sequence[str]
+) -> set[tuple[str, str, str, tuple[str, ...]]]:
+    """The findings, each record named by a tag that travels with it (ids may repeat)."""
+    check = CollectionCheck(today=TODAY)
+    for index, (agreement, tag) in enumerate(zip(agreements, tags, strict=True)):
+        check.add(agreement, RecordRef(agreement.id, index, file=tag))
+    out = set()
+    for issue in check.issues():
+        indexes = [ref.index for ref in issue.records if ref.index is not None]
+        assert len(indexes) == len(issue.records)
+        assert indexes == sorted(set(indexes)), "each record once, in input order"
+        first = issue.records[0]
+        assert (issue.id, issue.index, issue.file) == (first.id, first.index, first.file)
+        assert issue.path == "$"
+        out.add(
+            (
+                issue.rule,
+                issue.severity.value,
+                issue.message,
+                tuple(sorted(ref.file or "" for ref in issue.records)),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------------
+
+
+@given(messy_collections(), st.randoms(use_true_random=False))
+def test_shuffling_the_input_never_changes_the_findings(
+    agreements: list[Agreement], random: Random
+) -> None:
+    """'Findings do not depend on the order of the input' (issue 3).
+
+    Shuffled, the same issues are found, each naming the same records, with the same
+    message; only which record comes first changes.
+    """
+    tags = [f"r{n}" for n in range(len(agreements))]
+    order = list(range(len(agreements)))
+    random.shuffle(order)
+    before = tagged_findings(agreements, tags)
+    after = tagged_findings([agreements[n] for n in order], [tags[n] for n in order])
+    assert before == after
+
+
+@given(clean_collections(), st.data())
+def test_a_generated_duplicate_agreement_is_always_found(
+    agreements: list[Agreement], data: st.DataObject
+) -> None:
+    """duplicate-agreement: 'same set of place keys, same kind (unspecified matches any),
+    periods that possibly overlap, neither supersedes the other'.
+
+    A copy of any agreement under a new id, with its parties in either order and either copy
+    possibly recorded as ``unspecified``, is always reported together with the original.
+    """
+    if not agreements:
+        agreements = [record("only", "twinning", PLACES[:2], [Event("signed", "1990")])]
+    original = data.draw(st.sampled_from(agreements))
+    copy = attrs.evolve(original, id="the-copy", parties=original.parties[::-1])
+    if data.draw(st.booleans()):
+        copy = attrs.evolve(copy, kind=AgreementKind.UNSPECIFIED)
+    at = data.draw(st.integers(0, len(agreements)))
+    issues = run([*agreements[:at], copy, *agreements[at:]])
+    assert any(
+        {original.id, "the-copy"} <= set(ids) for ids in found(issues, "duplicate-agreement")
+    )
+
+
+@given(clean_collections(), st.data())
+def test_a_generated_duplicate_id_is_always_found(
+    agreements: list[Agreement], data: st.DataObject
+) -> None:
+    """duplicate-id: 'two agreements share an id'; the issue names both records."""
+    if not agreements:
+        agreements = [record("only", "twinning", PLACES[:2], [Event("signed", "1990")])]
+    original = data.draw(st.sampled_from(agreements))
+    other = data.draw(st.sampled_from(PLACES[:2]))
+    twin = record(original.id, "cooperation", [other, PLACES[-1]])
+    at = data.draw(st.integers(0, len(agreements)))
+    issues = run([*agreements[:at], twin, *agreements[at:]])
+    assert found(issues, "duplicate-id") == [[original.id, original.id]]
+    (issue,) = (i for i in issues if i.rule == "duplicate-id")
+    assert issue.is_error
+    position = next(n for n, a in enumerate(agreements) if a is original)
+    position += 1 if position >= at else 0
+    assert [ref.index for ref in issue.records] == sorted([at, position])
+    assert issue.index == min(at, position)
+
+
+@given(clean_collections())
+def test_a_registry_without_duplicates_has_no_collection_findings(
+    agreements: list[Agreement],
+) -> None:
+    """Unique ids, one country per place, successors that supersede ended agreements and
+    links of different kinds between the same places: no collection rule fires.
+    """
+    assert run(agreements) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Examples
+# --------------------------------------------------------------------------------------------
+
+BERLIN = City("Berlin", "DE", wikidata="Q64")
+SPB = City("Saint Petersburg", "RU", wikidata="Q656")
+LENINGRAD_SU = City("Leningrad", "SU", wikidata="Q656")
+SIGNED_1990 = [Event("signed", "1990")]
+
+
+def test_friendship_and_twinning_in_the_same_year_are_not_duplicates() -> None:
+    issues = run(
+        [
+            record("berlin-spb-friendship", "friendship", [BERLIN, SPB], SIGNED_1990),
+            record("berlin-spb-twinning", "twinning", [SPB, BERLIN], SIGNED_1990),
+        ]
+    )
+    assert found(issues, "duplicate-agreement") == []
+
+
+def test_the_same_twinning_twice_is_a_duplicate_naming_both_records() -> None:
+    issues = run(
+        [
+            record("berlin-spb-1", "twinning", [BERLIN, SPB], SIGNED_1990),
+            record("berlin-spb-2", "twinning", [SPB, BERLIN], [Event("signed", "1990-05-02")]),
+        ]
+    )
+    assert len(issues) == 1
+    (issue,) = issues
+    assert (issue.rule, issue.severity.value, issue.path) == ("duplicate-agreement", "warning", "$")
+    assert [(r.id, r.index) for r in issue.records] == [("berlin-spb-1", 0), ("berlin-spb-2", 1)]
+    assert (issue.id, issue.index) == ("berlin-spb-1", 0)
+    assert "berlin-spb-1" in issue.message and "berlin-spb-2" in issue.message
+
+
+def test_unspecified_matches_any_kind() -> None:
+    issues = run(
+        [
+            record("t", "sponsorship", [BERLIN, SPB], SIGNED_1990),
+            record("u", "unspecified", [BERLIN, SPB], SIGNED_1990),
+        ]
+    )
+    assert found(issues, "duplicate-agreement") == [["t", "u"]]
+
+
+def test_different_places_are_not_duplicates() -> None:
+    moscow = City("Moscow", "RU", wikidata="Q649")
+    issues = run(
+        [
+            record("a", "twinning", [BERLIN, SPB], SIGNED_1990),
+            record("b", "twinning", [BERLIN, moscow], SIGNED_1990),
+        ]
+    )
+    assert issues == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "duplicate"),
+    [
+        # ended in 1960 (latest day 1960-12-31), signed in 1970: no shared day
+        ([Event("signed", "1950"), Event("terminated", "1960", reason="r")],
+         [Event("signed", "1970")], False),
+        # ended some day of 1960, signed some day of 1960: possibly overlap
+        ([Event("signed", "1950"), Event("expired", "1960")], [Event("signed", "1960-06")], True),
+        # no signing: the period is unbounded
+        ([], [Event("signed", "1970")], True),
+        # an undated signing: unbounded too
+        ([Event("signed"), Event("terminated", "1960", reason="r")],
+         [Event("signed", "1970")], False),
+        ([Event("signed", "1980"), Event("terminated", reason="r")],
+         [Event("signed", "1970")], True),
+        # an undated end leaves the period open
+        ([Event("signed", "1950"), Event("terminated", reason="r")],
+         [Event("signed", "2000")], True),
+    ],
+)  # fmt: skip
+def test_periods_must_possibly_overlap(
+    first: list[Event], second: list[Event], duplicate: bool
+) -> None:
+    issues = run(
+        [
+            record("one", "twinning", [BERLIN, SPB], first),
+            record("two", "twinning", [BERLIN, SPB], second),
+        ]
+    )
+    assert bool(found(issues, "duplicate-agreement")) is duplicate
+    # and the same whichever comes first
+    issues = run(
+        [
+            record("two", "twinning", [BERLIN, SPB], second),
+            record("one", "twinning", [BERLIN, SPB], first),
+        ]
+    )
+    assert bool(found(issues, "duplicate-agreement")) is duplicate
+
+
+def test_supersedes_either_way_means_not_a_duplicate() -> None:
+    old = record("old", "twinning", [BERLIN, SPB], SIGNED_1990)
+    new = record("new", "twinning", [BERLIN, SPB], SIGNED_1990, supersedes="old")
+    assert found(run([old, new]), "duplicate-agreement") == []
+    assert found(run([new, old]), "duplicate-agreement") == []
+
+
+def test_three_copies_are_one_issue_naming_all_three() -> None:
+    issues = run([record(x, "twinning", [BERLIN, SPB], SIGNED_1990) for x in "abc"])
+    assert found(issues, "duplicate-agreement") == [["a", "b", "c"]]
+
+
+def test_duplication_is_not_transitive() -> None:
+    """Friendship and twinning each duplicate an unspecified record, not each other."""
+    issues = run(
+        [
+            record("f", "friendship", [BERLIN, SPB], SIGNED_1990),
+            record("t", "twinning", [BERLIN, SPB], SIGNED_1990),
+            record("u", "unspecified", [BERLIN, SPB], SIGNED_1990),
+        ]
+    )
+    assert found(issues, "duplicate-agreement") == [["f", "u"], ["t", "u"]]
+
+
+def test_duplicate_id_is_an_error_naming_every_record() -> None:
+    moscow = City("Moscow", "RU", wikidata="Q649")
+    issues = run(
+        [
+            record("x", "twinning", [BERLIN, SPB], SIGNED_1990),
+            record("y", "twinning", [BERLIN, moscow], SIGNED_1990),
+            record("x", "friendship", [BERLIN, moscow], SIGNED_1990),
+            record("x", "cooperation", [SPB, moscow], SIGNED_1990),
+        ]
+    )
+    (issue,) = (i for i in issues if i.rule == "duplicate-id")
+    assert issue.is_error
+    assert [(r.id, r.index) for r in issue.records] == [("x", 0), ("x", 2), ("x", 3)]
+
+
+def test_the_same_wikidata_id_with_two_countries_is_conflicting_city() -> None:
+    moscow = City("Moscow", "RU", wikidata="Q649")
+    issues = run(
+        [
+            record("a", "twinning", [BERLIN, SPB], SIGNED_1990),
+            record("b", "twinning", [moscow, LENINGRAD_SU], SIGNED_1990),
+            record("c", "friendship", [moscow, BERLIN], SIGNED_1990),
+        ]
+    )
+    (issue,) = issues
+    assert (issue.rule, issue.is_error) == ("conflicting-city", True)
+    assert [r.id for r in issue.records] == ["a", "b"]
+    assert "Q656" in issue.message and "'RU'" in issue.message and "'SU'" in issue.message
+
+
+def test_the_same_geonames_id_with_two_countries_is_conflicting_city() -> None:
+    one = City("Frankfurt", "DE", geonames=2925533)
+    two = City("Frankfurt", "AT", geonames=2925533, wikidata="Q1794")
+    issues = run(
+        [
+            record("a", "twinning", [one, SPB], SIGNED_1990),
+            record("b", "twinning", [two, BERLIN], SIGNED_1990),
+        ]
+    )
+    assert found(issues, "conflicting-city") == [["a", "b"]]
+    assert "geonames:2925533" in issues[0].message
+
+
+def test_places_without_ids_never_conflict() -> None:
+    toledo_us = City("Toledo", "US")
+    toledo_es = City("Toledo", "ES")
+    issues = run(
+        [
+            record("a", "twinning", [toledo_us, toledo_es], SIGNED_1990),
+            record("b", "twinning", [toledo_es, BERLIN], SIGNED_1990),
+        ]
+    )
+    assert issues == []
+
+
+def test_unknown_supersedes_names_the_record() -> None:
+    issues = run(
+        [
+            record("a", "twinning", [BERLIN, SPB], SIGNED_1990, supersedes="nowhere"),
+            record("b", "friendship", [BERLIN, SPB], [Event("signed", "1980")]),
+        ]
+    )
+    assert found(issues, "unknown-supersedes") == [["a"]]
+    assert "'nowhere'" in issues[0].message
+
+
+SUSPENDED = [Event("signed", "1980"), Event("suspended", "2022-02-26", reason="war")]
+UPGRADE = [Event("signed", "2000")]
+
+
+@pytest.mark.parametrize(
+    ("old_events", "today", "expected"),
+    [
+        ([Event("signed", "1980")], TODAY, [["old", "new"]]),
+        # the new agreement is not active yet on that day
+        ([Event("signed", "1980")], dt.date(1999, 12, 31), []),
+        ([Event("signed", "1980"), Event("terminated", "1999", reason="upgrade")], TODAY, []),
+        (SUSPENDED, TODAY, []),
+        # before the suspension both were active
+        (SUSPENDED, dt.date(2021, 1, 1), [["old", "new"]]),
+    ],
+)
+def test_superseded_still_active(
+    old_events: list[Event], today: dt.date, expected: list[list[str]]
+) -> None:
+    agreements = [
+        record("new", "twinning", [BERLIN, SPB], UPGRADE, supersedes="old"),
+        record("old", "friendship", [BERLIN, SPB], old_events),
+    ]
+    issues = run(agreements, today=today)
+    # records in input order: the superseding record was read first
+    assert found(issues, "superseded-still-active") == [e[::-1] for e in expected]
+    assert all(not i.is_error for i in issues)
+
+
+def test_issues_take_their_location_from_the_first_record() -> None:
+    check = CollectionCheck(today=TODAY)
+    check.add(record("b", "twinning", [BERLIN, SPB], SIGNED_1990), RecordRef("b", 4, "x.jsonl", 5))
+    check.add(record("a", "twinning", [BERLIN, SPB], SIGNED_1990), RecordRef("a", 9, "x.jsonl", 11))
+    (issue,) = check.issues()
+    assert (issue.id, issue.file, issue.line, issue.index) == ("b", "x.jsonl", 5, 4)
+    assert issue.records == (RecordRef("b", 4, "x.jsonl", 5), RecordRef("a", 9, "x.jsonl", 11))
+    assert len(check) == 2
+
+
+def test_issues_are_sorted_by_first_record_then_rule() -> None:
+    issues = run(
+        [
+            record("a", "twinning", [BERLIN, SPB], SIGNED_1990, supersedes="zz"),
+            record("a", "twinning", [BERLIN, LENINGRAD_SU], SIGNED_1990),
+        ]
+    )
+    assert [i.rule for i in issues] == [
+        "duplicate-id",
+        "conflicting-city",
+        "duplicate-agreement",
+        "unknown-supersedes",
+    ]
+
+
+def test_add_refuses_what_is_not_an_agreement() -> None:
+    check = CollectionCheck(today=TODAY)
+    with pytest.raises(TypeError, match="expected an Agreement"):
+        check.add({"id": "a"}, RecordRef("a", 0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="expected a RecordRef"):
+        check.add(record("a", "twinning", [BERLIN, SPB]), ("a", 0))  # type: ignore[arg-type]
+
+
+def test_today_defaults_to_the_real_date_and_takes_partial_dates() -> None:
+    assert CollectionCheck().today == dt.date.today()
+    assert CollectionCheck(today="2022-02").today == dt.date(2022, 2, 28)
+
+
+def test_place_keys_read_well_in_messages() -> None:
+    assert format_place_key("Q64") == "Q64"
+    assert format_place_key(("GB", None, "municipality", "manchester")) == (
+        "'manchester' (GB, municipality)"
+    )
