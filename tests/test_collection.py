@@ -151,12 +151,12 @@ def messy_collections(draw: st.DrawFn) -> list[Agreement]:
 
 def tagged_findings(
     agreements: Sequence[Agreement], tags: Sequence[str]
-) -> set[tuple[str, str, str, tuple[str, ...]]]:
-    """The findings, each record named by a tag that travels with it (ids may repeat)."""
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """The findings (sorted), each record named by a tag that travels with it (ids may repeat)."""
     check = CollectionCheck(today=TODAY)
     for index, (agreement, tag) in enumerate(zip(agreements, tags, strict=True)):
         check.add(agreement, RecordRef(agreement.id, index, file=tag))
-    out = set()
+    out = []
     for issue in check.issues():
         indexes = [ref.index for ref in issue.records if ref.index is not None]
         assert len(indexes) == len(issue.records)
@@ -164,7 +164,7 @@ def tagged_findings(
         first = issue.records[0]
         assert (issue.id, issue.index, issue.file) == (first.id, first.index, first.file)
         assert issue.path == "$"
-        out.add(
+        out.append(
             (
                 issue.rule,
                 issue.severity.value,
@@ -172,7 +172,7 @@ def tagged_findings(
                 tuple(sorted(ref.file or "" for ref in issue.records)),
             )
         )
-    return out
+    return sorted(out)
 
 
 # --------------------------------------------------------------------------------------------
