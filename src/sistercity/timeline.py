@@ -1,0 +1,515 @@
+"""Timelines: the agreements of a place as bars along a time axis, drawn as SVG.
+
+:func:`render` draws one bar per agreement. A bar is coloured by the agreement's status over
+time (proposed, active, suspended, ended) and each event is marked on it. Dates are drawn as
+honestly as they are known:
+
+- an event known to the day is a tick on that day;
+- an event known only to the month or the year is a translucent band over the whole month or
+  year, with a bracket above the bar: the change happened somewhere in it;
+- an undated event is a ``?`` marker at the start of the stretch where it must have happened
+  (after the event listed before it and before the next dated one), and that stretch is a band.
+
+The picture carries a ``<title>`` and a ``<desc>`` that say in words what it shows.
+
+>>> import sistercity as sc
+>>> link = sc.Agreement(
+...     id="glasgow-rostov-on-don-1986", kind="twinning",
+...     parties=[sc.City("Glasgow", "GB"), sc.City("Rostov-on-Don", "RU")],
+...     events=[sc.Event("signed", "1986"),
+...             sc.Event("suspended", "2022-03-02", by="Glasgow", reason="invasion of Ukraine")],
+... )
+>>> svg = render([link], place="Glasgow (GB)", today="2024-06-01")
+>>> svg.startswith('<?xml')
+True
+>>> svg.count('class="bar"')
+1
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from ._agreements import Agreement, EventType, Status, replay, resolve_actor
+from ._dates import PartialDate, as_day
+from ._places import City, PlaceKey, name_key
+from ._report import InvalidAgreement, SisterCityError
+from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt, write_atomic
+
+__all__ = ["EventSpan", "NoSuchPlace", "add_parser", "bar_spans", "render"]
+
+_WIDTH: Final = 960.0
+_ROW: Final = 46.0
+_BAR: Final = 16.0
+_TOP: Final = 56.0
+_PAD: Final = 16.0
+_CHAR: Final = 7.0
+_WIKIDATA: Final = re.compile(r"Q[1-9][0-9]*")
+_SHOWN: Final = (Status.PROPOSED, Status.ACTIVE, Status.SUSPENDED, Status.ENDED)
+
+
+class NoSuchPlace(SisterCityError, LookupError):
+    """The place asked for is a party to none of the agreements, or names several places."""
+
+
+@attrs.frozen
+class EventSpan:
+    """Where one event of an agreement can lie on the time axis, and the status after it.
+
+    ``start`` is the first day the event could have happened and ``end`` the day after the
+    last (a half-open interval, so a year runs from 1 January to the next 1 January). For an
+    undated event they bound the stretch in which it must have happened; ``dated`` is false.
+    """
+
+    type: EventType
+    start: dt.date
+    end: dt.date
+    status: Status
+    dated: bool
+    label: str
+
+
+def _event_label(agreement: Agreement, index: int) -> str:
+    event = agreement.events[index]
+    text = event.type.value
+    text += f" {event.date}" if event.date is not None else " (date unknown)"
+    if event.by is not None:
+        text += f" by {event.by}"
+    if event.reason is not None:
+        text += f": {event.reason}"
+    return text
+
+
+def bar_spans(
+    agreement: Agreement, today: dt.date, origin: dt.date | None = None
+) -> list[EventSpan]:
+    """The interval of each event of ``agreement``, with the status after it.
+
+    An undated event lies between the end of the event listed before it and the start of the
+    next dated event (or ``today`` when none follows). When no event is listed before it,
+    nothing bounds it from below: it starts at ``origin`` (the start of the time axis), or,
+    without one, where its upper bound is.
+
+    >>> import sistercity as sc
+    >>> a = sc.Agreement(id="x", kind="twinning",
+    ...                  parties=[sc.City("A", "FR"), sc.City("B", "DE")],
+    ...                  events=[sc.Event("signed", "1962"), sc.Event("renewed")])
+    >>> for s in bar_spans(a, dt.date(2000, 1, 1)):
+    ...     print(s.type.value, s.start, s.end, s.status.value, s.dated)
+    signed 1962-01-01 1963-01-01 active True
+    renewed 1963-01-01 2000-01-01 active False
+    """
+    steps = []
+    for event in agreement.events:
+        actor = None
+        if event.by is not None:
+            found = resolve_actor(event.by, agreement.parties)
+            actor = found[0] if len(found) == 1 else None
+        steps.append((event.type, actor, event.by is not None))
+    statuses = [t.status for t in replay(steps, len(agreement.parties))]
+    dates = [event.date for event in agreement.events]
+    one_day = dt.timedelta(days=1)
+    spans: list[EventSpan] = []
+    previous_end: dt.date | None = None
+    for index, date in enumerate(dates):
+        if date is not None:
+            start, end = date.earliest, date.latest + one_day
+        else:
+            following = next((d.earliest for d in dates[index + 1 :] if d is not None), None)
+            end = following if following is not None else today
+            start = previous_end if previous_end is not None else (origin or end)
+            start = min(start, end)
+        spans.append(
+            EventSpan(
+                agreement.events[index].type,
+                start,
+                end,
+                statuses[index],
+                date is not None,
+                _event_label(agreement, index),
+            )
+        )
+        previous_end = end if previous_end is None else max(previous_end, end)
+    return spans
+
+
+def _place_matcher(
+    agreements: Sequence[Agreement], place: City | PlaceKey | str
+) -> tuple[Callable[[City], bool], str]:
+    """A test for "is this party the place?", and the place's label for titles."""
+    if isinstance(place, City):
+        wanted_key: PlaceKey = place.key
+        return (lambda c: c.key == wanted_key), place.label()
+    if isinstance(place, tuple) or _WIKIDATA.fullmatch(place) or place.startswith("geonames:"):
+        wanted_key = place
+    else:
+        wanted = name_key(place)
+        keys: dict[PlaceKey, City] = {}
+        for agreement in agreements:
+            for party in agreement.parties:
+                names = {name_key(party.name), name_key(party.label())}
+                names.update(name_key(f.name) for f in party.former_names)
+                if wanted in names:
+                    keys.setdefault(party.key, party)
+        if len(keys) > 1:
+            found = "; ".join(f"{c.label()} [{c.wikidata or c.key}]" for c in keys.values())
+            raise NoSuchPlace(
+                f"place {place!r} names {len(keys)} different places ({found}); "
+                "give its Wikidata id or 'name (CC)'"
+            )
+        if not keys:
+            raise NoSuchPlace(f"no agreement has a party {place!r}")
+        wanted_key = next(iter(keys))
+    for agreement in agreements:
+        for party in agreement.parties:
+            if party.key == wanted_key:
+                return (lambda c: c.key == wanted_key), party.label()
+    raise NoSuchPlace(f"no agreement has a party with the key {place!r}")
+
+
+def _ticks(first: dt.date, last: dt.date) -> tuple[int, int, int]:
+    """Axis start year, end year (both on a step) and the step between year ticks."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
+        start = first.year // step * step
+        end = -(-(last.year + 1) // step) * step
+        if (end - start) // step <= 12:
+            return start, end, step
+    return first.year, last.year + 1, max(1, (last.year + 1 - first.year) // 10)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render(
+    agreements: Iterable[Agreement],
+    place: City | PlaceKey | str | None = None,
+    today: dt.date | str | PartialDate | None = None,
+) -> str:
+    """Draw the agreements (of ``place``, when given) as an SVG timeline; return its text.
+
+    ``place`` is a :class:`City`, a place key (a Wikidata id such as ``"Q18125"``,
+    ``"geonames:<id>"`` or a key tuple), or a name (``"Manchester"``, ``"Manchester (GB)"``,
+    or a former name); a name that fits several places raises :class:`NoSuchPlace`, and so does
+    a place that is a party to none of the agreements. With a place, each bar is labelled with
+    the partner; without, with every party. ``today`` (default: the real date) is where bars
+    that have not ended stop; a partial date means its last day.
+    """
+    now = dt.date.today() if today is None else as_day(today)
+    chosen = list(agreements)
+    heading = "Sister-city agreements"
+    matcher: Callable[[City], bool] | None = None
+    if place is not None:
+        matcher, place_label = _place_matcher(chosen, place)
+        chosen = [a for a in chosen if any(matcher(p) for p in a.parties)]
+        heading = f"Agreements of {place_label}"
+    days = [now]
+    for agreement in chosen:
+        for event in agreement.events:
+            if event.date is not None:
+                days += [event.date.earliest, event.date.latest]
+    start_year, end_year, step = _ticks(min(days), max(days))
+    axis_start, axis_end = dt.date(start_year, 1, 1), dt.date(end_year, 1, 1)
+    rows = [(a, bar_spans(a, now, axis_start)) for a in chosen]
+    rows.sort(key=lambda row: min((s.start for s in row[1] if s.dated), default=dt.date.max))
+
+    labels = []
+    for agreement, _ in rows:
+        others = [p for p in agreement.parties if matcher is None or not matcher(p)]
+        labels.append(" \N{EN DASH} ".join(p.label() for p in others or agreement.parties))
+    label_width = min(300.0, max([len(x) for x in labels] + [18]) * _CHAR + 12)
+    x0, x1 = _PAD + label_width, _WIDTH - _PAD
+    span = (axis_end - axis_start).days
+
+    def x(day: dt.date) -> float:
+        return x0 + (day - axis_start).days / span * (x1 - x0)
+
+    summaries = []
+    for (agreement, spans), label in zip(rows, labels, strict=True):
+        events = "; ".join(s.label for s in spans) or "no events"
+        state = agreement.status_on(now, today=now).value
+        summaries.append(f"{label}, {agreement.kind.value}: {events}; status now {state}")
+    desc = (
+        f"{len(rows)} agreement(s), from {axis_start.year} to {axis_end.year}. "
+        + ". ".join(summaries)
+        + ("." if summaries else "")
+    )
+    canvas = Canvas(_WIDTH, 100, title=heading, desc=desc, id_prefix="timeline")
+    root = canvas.root
+    canvas.text(root, _PAD, 24, heading, font_size=17, font_weight="600", fill=INK)
+    canvas.text(
+        root,
+        _PAD,
+        42,
+        f"Status on {now.isoformat()}; bands show dates known only to the month or year.",
+        font_size=12,
+        fill=MUTED,
+    )
+    plot_bottom = _TOP + max(len(rows), 1) * _ROW
+    axis = canvas.group(root, class_="axis")
+    canvas.rect(axis, x0, _TOP - 6, x1 - x0, plot_bottom - _TOP + 6, fill="#FAFAFA", stroke="none")
+    for year in range(start_year, end_year + 1, step):
+        tx = x(dt.date(year, 1, 1))
+        canvas.line(axis, tx, _TOP - 6, tx, plot_bottom, stroke="#DDDDDD", stroke_width=1)
+        canvas.text(
+            axis,
+            tx,
+            plot_bottom + 16,
+            str(year),
+            text_anchor="middle",
+            font_size=12,
+            fill=MUTED,
+            class_="tick",
+        )
+    if not rows:
+        canvas.text(root, x0 + 8, _TOP + _ROW / 2, "no agreements", fill=MUTED)
+
+    for row, ((agreement, spans), label) in enumerate(zip(rows, labels, strict=True)):
+        top = _TOP + row * _ROW
+        bar_y = top + (_ROW - _BAR) / 2 + 4
+        state = agreement.status_on(now, today=now)
+        bar = canvas.group(
+            root,
+            title=summaries[row],
+            class_="bar",
+            data_id=agreement.id,
+            data_status=state.value,
+        )
+        canvas.text(bar, _PAD, bar_y + 6, _short(label, int(label_width // _CHAR)), fill=INK)
+        canvas.text(
+            bar,
+            _PAD,
+            bar_y + 20,
+            f"{agreement.kind.value} · {state.value} now",
+            font_size=11,
+            fill=MUTED,
+        )
+        # solid segments: the status after an event, from its end to the next event's start
+        for index, current in enumerate(spans):
+            last = index + 1 == len(spans)
+            until = max(now, current.end) if last else spans[index + 1].start
+            low, high = x(current.end), x(until)
+            if high - low <= 0:
+                continue
+            ended = current.status is Status.ENDED
+            canvas.rect(
+                bar,
+                low,
+                bar_y + (_BAR * 0.3 if ended else 0),
+                high - low,
+                _BAR * (0.4 if ended else 1),
+                fill=STATUS_COLOURS[current.status],
+                class_=f"segment {current.status.value}",
+            )
+        # bands and markers: where each event can lie
+        for current in spans:
+            low, high = x(current.start), x(current.end)
+            event = canvas.group(bar, title=current.label, class_="event", data_type=current.type)
+            wide = (current.end - current.start).days > 1
+            if wide:
+                canvas.rect(
+                    event,
+                    low,
+                    bar_y,
+                    high - low,
+                    _BAR,
+                    fill=STATUS_COLOURS[current.status],
+                    fill_opacity="0.45",
+                    class_="band",
+                    data_earliest=current.start.isoformat(),
+                    data_latest=(current.end - dt.timedelta(days=1)).isoformat(),
+                )
+            if not current.dated:
+                canvas.circle(event, low, bar_y - 7, 6.5, fill="#FFFFFF", stroke=INK)
+                canvas.text(
+                    event,
+                    low,
+                    bar_y - 3,
+                    "?",
+                    text_anchor="middle",
+                    font_size=11,
+                    font_weight="700",
+                    fill=INK,
+                    class_="undated",
+                )
+            elif wide:
+                canvas.path(
+                    event,
+                    f"M{fmt(low)},{fmt(bar_y - 2)} V{fmt(bar_y - 7)} H{fmt(high)} "
+                    f"V{fmt(bar_y - 2)}",
+                    fill="none",
+                    stroke=INK,
+                    stroke_width=1.5,
+                    class_="bracket",
+                )
+            else:
+                canvas.line(
+                    event, low, bar_y - 4, low, bar_y + _BAR + 4, stroke=INK, stroke_width=2
+                )
+                canvas.path(
+                    event,
+                    f"M{fmt(low - 4)},{fmt(bar_y - 9)} H{fmt(low + 4)} "
+                    f"L{fmt(low)},{fmt(bar_y - 3)} Z",
+                    fill=INK,
+                    class_="tick-marker",
+                )
+
+    if axis_start <= now <= axis_end:
+        nx = x(now)
+        canvas.line(
+            root, nx, _TOP - 10, nx, plot_bottom, stroke=INK, stroke_dasharray="4 3", class_="today"
+        )
+        canvas.text(root, nx, _TOP - 14, "today", text_anchor="middle", font_size=11, fill=INK)
+
+    height = _legend(canvas, plot_bottom + 36)
+    canvas.resize(_WIDTH, height)
+    return canvas.to_string()
+
+
+def _legend(canvas: Canvas, top: float) -> float:
+    """Draw the legend from ``top``; return the picture's height."""
+    legend = canvas.group(canvas.root, class_="legend")
+    cx = _PAD
+    for status in _SHOWN:
+        ended = status is Status.ENDED
+        canvas.rect(
+            legend,
+            cx,
+            top + (4.8 if ended else 0),
+            24,
+            _BAR * (0.4 if ended else 1),
+            fill=STATUS_COLOURS[status],
+        )
+        canvas.text(legend, cx + 30, top + 12, status.value, fill=INK)
+        cx += 30 + len(status.value) * _CHAR + 22
+    canvas.rect(legend, cx, top, 24, _BAR, fill=STATUS_COLOURS[Status.ACTIVE], fill_opacity="0.45")
+    canvas.path(
+        legend,
+        f"M{fmt(cx)},{fmt(top - 2)} V{fmt(top - 7)} H{fmt(cx + 24)} V{fmt(top - 2)}",
+        fill="none",
+        stroke=INK,
+        stroke_width=1.5,
+    )
+    text = "date known to the month or year"
+    canvas.text(legend, cx + 30, top + 12, text, fill=INK)
+    cx += 30 + len(text) * _CHAR + 22
+    canvas.circle(legend, cx + 6, top + 7, 6.5, fill="#FFFFFF", stroke=INK)
+    canvas.text(
+        legend, cx + 6, top + 11, "?", text_anchor="middle", font_size=11, font_weight="700"
+    )
+    canvas.text(legend, cx + 18, top + 12, "date unknown", fill=INK)
+    return top + _BAR + 14
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: sistercity timeline PATH [--place KEY] -o FILE.svg
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_records(path: str, input_format: str | None) -> tuple[list[Agreement], list[str]]:
+    """Read agreements from a JSON Lines or JSON file; return them and the problems found."""
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    fmt_name = input_format or ("json" if path.endswith(".json") else "jsonl")
+    raws: list[tuple[str, Any]] = []
+    problems: list[str] = []
+    if fmt_name == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return [], [f"{path}:{exc.lineno}: error[malformed-record] $: {exc.msg}"]
+        items = data if isinstance(data, list) else [data]
+        raws = [(f"{path}[{i}]", item) for i, item in enumerate(items)]
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                raws.append((f"{path}:{number}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                problems.append(f"{path}:{number}: error[malformed-record] $: {exc.msg}")
+    from .serialization import from_dict
+
+    out = []
+    for where, raw in raws:
+        try:
+            out.append(from_dict(raw))
+        except InvalidAgreement as exc:
+            problems.extend(f"{where}: {issue}" for issue in exc.issues)
+    return out, problems
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Handle ``sistercity timeline``."""
+    try:
+        agreements, problems = _read_records(args.path, args.input_format)
+    except OSError as exc:
+        print(f"sistercity timeline: cannot read {args.path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    try:
+        today = args.today or os.environ.get("SISTERCITY_TODAY") or None
+        svg = render(agreements, place=args.place, today=today)
+    except NoSuchPlace as exc:
+        print(f"sistercity timeline: {exc}", file=sys.stderr)
+        return 2
+    if args.output in (None, "-"):
+        sys.stdout.write(svg)
+    else:
+        try:
+            write_atomic(args.output, svg)
+        except OSError as exc:
+            print(f"sistercity timeline: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 2
+    if problems:
+        print(
+            f"sistercity timeline: {len(problems)} problem(s) in the input; "
+            "records that are not valid are left out",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _today_arg(text: str) -> PartialDate:
+    try:
+        return PartialDate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``timeline`` subcommand to the CLI's subparsers; its handler returns the status."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "timeline",
+        help="draw the agreements of a place as an SVG timeline",
+        description=(
+            "Draw the agreements of a place as bars along a time axis, coloured by status. "
+            "Records that are not valid are reported and left out (exit status 1)."
+        ),
+    )
+    parser.add_argument("path", metavar="PATH", help="a .jsonl, .ndjson or .json file, or -")
+    parser.add_argument(
+        "--place",
+        metavar="KEY",
+        help="a Wikidata id, geonames:<id>, or a name such as 'Manchester (GB)' (default: all)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE.svg", help="where to write the picture (default: stdout)"
+    )
+    parser.add_argument(
+        "--today", type=_today_arg, metavar="DATE", help="the day bars run up to (default: today)"
+    )
+    parser.add_argument("--input-format", choices=["json", "jsonl"], default=None)
+    parser.set_defaults(handler=_run)
+    return parser
