@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -43,7 +41,7 @@ import attrs
 from ._agreements import Agreement, EventType, Status, replay, resolve_actor
 from ._dates import PartialDate, as_day
 from ._places import City, PlaceKey, name_key
-from ._report import InvalidAgreement, SisterCityError
+from ._report import Issue, SisterCityError
 from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt, write_atomic
 
 __all__ = ["EventSpan", "NoSuchPlace", "add_parser", "bar_spans", "render"]
@@ -314,11 +312,11 @@ def render(
         # bands and markers: where each event can lie
         for current in spans:
             low, high = x(current.start), x(current.end)
-            event = canvas.group(bar, title=current.label, class_="event", data_type=current.type)
+            mark = canvas.group(bar, title=current.label, class_="event", data_type=current.type)
             wide = (current.end - current.start).days > 1
             if wide:
                 canvas.rect(
-                    event,
+                    mark,
                     low,
                     bar_y,
                     high - low,
@@ -330,9 +328,9 @@ def render(
                     data_latest=(current.end - dt.timedelta(days=1)).isoformat(),
                 )
             if not current.dated:
-                canvas.circle(event, low, bar_y - 7, 6.5, fill="#FFFFFF", stroke=INK)
+                canvas.circle(mark, low, bar_y - 7, 6.5, fill="#FFFFFF", stroke=INK)
                 canvas.text(
-                    event,
+                    mark,
                     low,
                     bar_y - 3,
                     "?",
@@ -344,7 +342,7 @@ def render(
                 )
             elif wide:
                 canvas.path(
-                    event,
+                    mark,
                     f"M{fmt(low)},{fmt(bar_y - 2)} V{fmt(bar_y - 7)} H{fmt(high)} "
                     f"V{fmt(bar_y - 2)}",
                     fill="none",
@@ -353,11 +351,9 @@ def render(
                     class_="bracket",
                 )
             else:
-                canvas.line(
-                    event, low, bar_y - 4, low, bar_y + _BAR + 4, stroke=INK, stroke_width=2
-                )
+                canvas.line(mark, low, bar_y - 4, low, bar_y + _BAR + 4, stroke=INK, stroke_width=2)
                 canvas.path(
-                    event,
+                    mark,
                     f"M{fmt(low - 4)},{fmt(bar_y - 9)} H{fmt(low + 4)} "
                     f"L{fmt(low)},{fmt(bar_y - 3)} Z",
                     fill=INK,
@@ -417,35 +413,32 @@ def _legend(canvas: Canvas, top: float) -> float:
 
 
 def _read_records(path: str, input_format: str | None) -> tuple[list[Agreement], list[str]]:
-    """Read agreements from a JSON Lines or JSON file; return them and the problems found."""
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    fmt_name = input_format or ("json" if path.endswith(".json") else "jsonl")
-    raws: list[tuple[str, Any]] = []
-    problems: list[str] = []
-    if fmt_name == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return [], [f"{path}:{exc.lineno}: error[malformed-record] $: {exc.msg}"]
-        items = data if isinstance(data, list) else [data]
-        raws = [(f"{path}[{i}]", item) for i, item in enumerate(items)]
-    else:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                raws.append((f"{path}:{number}", json.loads(line)))
-            except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{number}: error[malformed-record] $: {exc.msg}")
-    from .serialization import from_dict
+    """Read the valid agreements of a record file; return them and the errors, as text lines."""
+    from . import io
+    from ._rules import check_record
 
-    out = []
-    for where, raw in raws:
-        try:
-            out.append(from_dict(raw))
-        except InvalidAgreement as exc:
-            problems.extend(f"{where}: {issue}" for issue in exc.issues)
+    out: list[Agreement] = []
+    problems: list[str] = []
+    for item in io.read(path, input_format):
+        if item.issue is not None:
+            problems.append(_located(item.locate(item.issue)))
+            continue
+        issues, agreement = check_record(item.raw)
+        if agreement is None:
+            problems.extend(_located(item.locate(i)) for i in issues if i.is_error)
+        else:
+            out.append(agreement)
     return out, problems
+
+
+def _located(issue: Issue) -> str:
+    """``FILE:LINE: error[rule] $.path: message`` (``FILE[INDEX]:`` without a line)."""
+    where = issue.file or "-"
+    if issue.line is not None:
+        where += f":{issue.line}"
+    elif issue.index is not None:
+        where += f"[{issue.index}]"
+    return f"{where}: {issue}"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -453,7 +446,11 @@ def _run(args: argparse.Namespace) -> int:
     try:
         agreements, problems = _read_records(args.path, args.input_format)
     except OSError as exc:
-        print(f"sistercity timeline: cannot read {args.path}: {exc.strerror}", file=sys.stderr)
+        reason = exc.strerror or str(exc)
+        print(f"sistercity timeline: cannot read {args.path!r}: {reason}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # an unknown format (io.UnknownFormat)
+        print(f"sistercity timeline: {exc}", file=sys.stderr)
         return 2
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -498,7 +495,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "Records that are not valid are reported and left out (exit status 1)."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="a .jsonl, .ndjson or .json file, or -")
+    parser.add_argument(
+        "path", metavar="PATH", help="a .jsonl, .ndjson, .json or .csv record file, or -"
+    )
     parser.add_argument(
         "--place",
         metavar="KEY",
@@ -510,6 +509,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--today", type=_today_arg, metavar="DATE", help="the day bars run up to (default: today)"
     )
-    parser.add_argument("--input-format", choices=["json", "jsonl"], default=None)
+    parser.add_argument(
+        "--input-format",
+        choices=["json", "jsonl", "csv"],
+        default=None,
+        help="the format of PATH (default: from its extension)",
+    )
     parser.set_defaults(handler=_run)
     return parser

@@ -1,0 +1,295 @@
+"""The SVG timeline: it parses, it has one bar per agreement of the place, and dates are honest."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sistercity as sc
+from sistercity.timeline import NoSuchPlace, add_parser, render
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+TODAY = "2024-06-30"
+
+MANCHESTER = sc.City("Manchester", "GB", wikidata="Q18125")
+# Built from a record: City(former_names=...) trips mypy (the core's converter=tuple is untyped).
+SPB = sc.from_dict(
+    {
+        "id": "x",
+        "kind": "twinning",
+        "parties": [
+            {"name": "A", "country": "FR"},
+            {
+                "name": "Saint Petersburg",
+                "country": "RU",
+                "wikidata": "Q656",
+                "former_names": [
+                    {
+                        "name": "Leningrad",
+                        "country": "SU",
+                        "from": "1924-01-26",
+                        "until": "1991-09-06",
+                    }
+                ],
+            },
+        ],
+    }
+).parties[1]
+
+
+def manchester_spb() -> sc.Agreement:
+    return sc.Agreement(
+        id="manchester-saint-petersburg-1962",
+        kind="friendship",
+        parties=[MANCHESTER, SPB],
+        events=[
+            sc.Event("signed", "1962"),
+            sc.Event("renewed", "2007-05"),
+            sc.Event("suspended", "2022-02-26", by="Manchester", reason="invasion"),
+        ],
+    )
+
+
+def chemnitz() -> sc.Agreement:
+    return sc.Agreement(
+        id="manchester-chemnitz-1983",
+        kind="twinning",
+        parties=[MANCHESTER, sc.City("Chemnitz", "DE", wikidata="Q2795")],
+        events=[sc.Event("signed", "1983")],
+    )
+
+
+def glasgow_rostov() -> sc.Agreement:
+    return sc.Agreement(
+        id="glasgow-rostov-on-don-1986",
+        kind="twinning",
+        parties=[sc.City("Glasgow", "GB", wikidata="Q4093"), sc.City("Rostov-on-Don", "RU")],
+        events=[sc.Event("signed", "1986"), sc.Event("suspended", "2022-03-02", reason="war")],
+    )
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+def with_class(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if name in (e.get("class") or "").split()]
+
+
+def tick_x(root: ET.Element) -> dict[int, float]:
+    """The x of each year tick on the axis, read from the tick labels."""
+    return {int(t.text or ""): float(t.get("x", "nan")) for t in with_class(root, "tick")}
+
+
+def x_of(root: ET.Element, day: dt.date) -> float:
+    """Where ``day`` should be, interpolated between two year ticks by counting days."""
+    ticks = sorted(tick_x(root).items())
+    (y0, x0), (y1, x1) = ticks[0], ticks[-1]
+    start, end = dt.date(y0, 1, 1), dt.date(y1, 1, 1)
+    return x0 + (day - start).days / (end - start).days * (x1 - x0)
+
+
+def test_parses_as_svg_with_a_title_and_a_description() -> None:
+    root = parse(render([manchester_spb()], today=TODAY))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    title = root.find("svg:title", NS)
+    desc = root.find("svg:desc", NS)
+    assert title is not None and title.text
+    assert desc is not None and "Saint Petersburg" in (desc.text or "")
+    assert "suspended" in (desc.text or "")
+
+
+def test_one_bar_per_agreement_of_the_place() -> None:
+    records = [manchester_spb(), glasgow_rostov(), chemnitz()]
+    bars = with_class(parse(render(records, place="Q18125", today=TODAY)), "bar")
+    assert sorted(str(b.get("data-id")) for b in bars) == [
+        "manchester-chemnitz-1983",
+        "manchester-saint-petersburg-1962",
+    ]
+    assert len(with_class(parse(render(records, today=TODAY)), "bar")) == 3
+
+
+def test_a_place_by_name_by_label_by_former_name_and_by_city() -> None:
+    records = [manchester_spb(), glasgow_rostov(), chemnitz()]
+    for place in ("Leningrad", "saint petersburg", "Saint Petersburg (RU)", SPB):
+        bars = with_class(parse(render(records, place=place, today=TODAY)), "bar")
+        assert [b.get("data-id") for b in bars] == ["manchester-saint-petersburg-1962"]
+
+
+def test_a_name_that_fits_two_places_is_refused() -> None:
+    toledo = [
+        sc.Agreement(
+            id=f"toledo-{cc}",
+            kind="twinning",
+            parties=[sc.City("Toledo", cc), sc.City("Nara", "JP")],
+            events=[sc.Event("signed", "1972")],
+        )
+        for cc in ("US", "ES")
+    ]
+    with pytest.raises(NoSuchPlace, match="2 different places"):
+        render(toledo, place="Toledo", today=TODAY)
+    assert len(with_class(parse(render(toledo, place="Toledo (ES)", today=TODAY)), "bar")) == 1
+
+
+def test_a_place_in_no_agreement_is_refused() -> None:
+    with pytest.raises(NoSuchPlace):
+        render([manchester_spb()], place="Q42", today=TODAY)
+    with pytest.raises(NoSuchPlace):
+        render([manchester_spb()], place="Atlantis", today=TODAY)
+
+
+def test_a_year_precision_event_spans_its_year() -> None:
+    root = parse(render([manchester_spb()], today=TODAY))
+    signed = next(g for g in with_class(root, "event") if g.get("data-type") == "signed")
+    (band,) = with_class(signed, "band")
+    left = float(band.get("x", "nan"))
+    right = left + float(band.get("width", "nan"))
+    assert left == pytest.approx(x_of(root, dt.date(1962, 1, 1)), abs=0.02)
+    assert right == pytest.approx(x_of(root, dt.date(1963, 1, 1)), abs=0.02)
+
+
+def test_a_month_is_a_narrower_band_and_a_day_is_a_tick() -> None:
+    root = parse(render([manchester_spb()], today=TODAY))
+    events = {g.get("data-type"): g for g in with_class(root, "event")}
+    (month,) = with_class(events["renewed"], "band")
+    left = float(month.get("x", "nan"))
+    assert left == pytest.approx(x_of(root, dt.date(2007, 5, 1)), abs=0.02)
+    assert left + float(month.get("width", "nan")) == pytest.approx(
+        x_of(root, dt.date(2007, 6, 1)), abs=0.02
+    )
+    assert with_class(events["suspended"], "band") == []
+    (tick,) = events["suspended"].iter("{http://www.w3.org/2000/svg}line")
+    assert float(tick.get("x1", "nan")) == pytest.approx(x_of(root, dt.date(2022, 2, 26)), abs=0.02)
+
+
+def test_bars_are_coloured_by_status() -> None:
+    root = parse(render([manchester_spb()], today=TODAY))
+    segments = with_class(root, "segment")
+    kinds = [(s.get("class") or "").split()[1] for s in segments]
+    assert kinds == ["active", "active", "suspended"]
+    suspended = segments[-1]
+    # suspended from the day after the 26th (the event's day is the tick) until today
+    assert float(suspended.get("x", "nan")) == pytest.approx(
+        x_of(root, dt.date(2022, 2, 27)), abs=0.02
+    )
+    end = float(suspended.get("x", "nan")) + float(suspended.get("width", "nan"))
+    assert end == pytest.approx(x_of(root, dt.date(2024, 6, 30)), abs=0.02)
+    assert suspended.get("fill") != segments[0].get("fill")
+
+
+def test_an_ended_agreement_shows_the_ended_status() -> None:
+    ended = sc.Agreement(
+        id="a-b",
+        kind="cooperation",
+        parties=[sc.City("Aachen", "DE"), sc.City("Halifax", "GB")],
+        events=[sc.Event("signed", "1995-03-01"), sc.Event("expired", "2005")],
+    )
+    root = parse(render([ended], today=TODAY))
+    kinds = [(s.get("class") or "").split()[1] for s in with_class(root, "segment")]
+    assert kinds == ["active", "ended"]
+    (bar,) = with_class(root, "bar")
+    assert bar.get("data-status") == "ended"
+
+
+def test_an_undated_event_is_a_question_mark_over_where_it_can_lie() -> None:
+    undated = sc.Agreement(
+        id="m-f",
+        kind="unspecified",
+        parties=[MANCHESTER, sc.City("Faisalabad", "PK", wikidata="Q185453")],
+        events=[sc.Event("signed"), sc.Event("suspended", "2020-05", reason="test")],
+    )
+    root = parse(render([undated, chemnitz()], place=MANCHESTER, today=TODAY))
+    signed = next(
+        g
+        for g in with_class(root, "event")
+        if g.get("data-type") == "signed" and with_class(g, "undated")
+    )
+    (mark,) = with_class(signed, "undated")
+    assert mark.text == "?"
+    (band,) = with_class(signed, "band")
+    # nothing bounds it from below (the axis start); it is before the next dated event
+    first_year = min(tick_x(root))
+    assert float(band.get("x", "nan")) == pytest.approx(tick_x(root)[first_year], abs=0.02)
+    right = float(band.get("x", "nan")) + float(band.get("width", "nan"))
+    assert right == pytest.approx(x_of(root, dt.date(2020, 5, 1)), abs=0.02)
+
+
+@given(year=st.integers(1700, 2100), month=st.integers(1, 12))
+def test_any_year_band_spans_exactly_its_year(year: int, month: int) -> None:
+    """A year-precision event spans its year, wherever it is on the axis."""
+    link = sc.Agreement(
+        id="a-b",
+        kind="twinning",
+        parties=[sc.City("A", "FR"), sc.City("B", "DE")],
+        events=[sc.Event("signed", f"{year:04d}"), sc.Event("renewed", f"{year + 1}-{month:02d}")],
+    )
+    root = parse(render([link], today="2100-12-31"))
+    signed = next(g for g in with_class(root, "event") if g.get("data-type") == "signed")
+    (band,) = with_class(signed, "band")
+    left = float(band.get("x", "nan"))
+    assert left == pytest.approx(x_of(root, dt.date(year, 1, 1)), abs=0.02)
+    assert left + float(band.get("width", "nan")) == pytest.approx(
+        x_of(root, dt.date(year + 1, 1, 1)), abs=0.02
+    )
+
+
+def test_no_agreements_still_gives_a_picture() -> None:
+    root = parse(render([], today=TODAY))
+    assert with_class(root, "bar") == []
+
+
+# --------------------------------------------------------------------------------------------
+# the command line
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="sistercity")
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(["timeline", *argv])
+    status: int = args.handler(args)
+    return status
+
+
+def write_records(path: Path, records: list[object]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_cli_writes_the_svg(tmp_path: Path) -> None:
+    source = tmp_path / "links.jsonl"
+    write_records(source, [sc.to_dict(manchester_spb()), sc.to_dict(glasgow_rostov())])
+    out = tmp_path / "m.svg"
+    assert run([str(source), "--place", "Manchester", "--today", TODAY, "-o", str(out)]) == 0
+    assert len(with_class(parse(out.read_text(encoding="utf-8")), "bar")) == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_leaves_out_invalid_records_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "links.jsonl"
+    broken = sc.to_dict(chemnitz()) | {"kind": "twin town"}
+    write_records(source, [sc.to_dict(manchester_spb()), broken])
+    out = tmp_path / "m.svg"
+    assert run([str(source), "--place", "Q18125", "--today", TODAY, "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{source}:2: error[invalid-kind]" in err
+    assert len(with_class(parse(out.read_text(encoding="utf-8")), "bar")) == 1
+
+
+def test_cli_missing_file_and_unknown_place_are_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run([str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "x.svg")]) == 2
+    assert "nope.jsonl" in capsys.readouterr().err
+    source = tmp_path / "links.jsonl"
+    write_records(source, [sc.to_dict(manchester_spb())])
+    assert run([str(source), "--place", "Atlantis", "-o", str(tmp_path / "x.svg")]) == 2
+    assert "Atlantis" in capsys.readouterr().err
+    assert not (tmp_path / "x.svg").exists()
