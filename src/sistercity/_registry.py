@@ -259,7 +259,7 @@ class Registry:
         dated event (partial-date sort order of SPEC §2: earliest day first, the wider
         interval first), then input order; an agreement with no dated event comes after the
         dated ones that do not depend on it. A ``supersedes`` cycle (an error in the data) is
-        broken by that same order.
+        broken by leaving out a link that contradicts the dates.
         """
         key_a, key_b = _place_key(a), _place_key(b)
         with_b = set(self._by_place.get(key_b, ()))
@@ -270,41 +270,42 @@ class Registry:
 
     def _chain_order(self, positions: list[int]) -> list[int]:
         """Order positions by age, putting each after the one it supersedes (Kahn's order)."""
-
-        def age(position: int) -> tuple[int, tuple[int, int, int], int]:
-            for event in self._agreements[position].events:
-                if event.date is not None:
-                    return (0, _sort_key(event.date), position)
-            return (1, (0, 0, 0), position)
-
+        ages = {p: self._age(p) for p in positions}
         ids: dict[str, list[int]] = {}
         for position in positions:
             ids.setdefault(self._agreements[position].id, []).append(position)
+        links = [
+            (old, position)
+            for position in positions
+            for old in ids.get(self._agreements[position].supersedes or "", ())
+            if old != position
+        ]
+        # links that agree with the dates first, so that a cycle loses one that contradicts them
+        links.sort(key=lambda link: (ages[link[0]] > ages[link[1]], ages[link[1]], ages[link[0]]))
         after: dict[int, list[int]] = {p: [] for p in positions}
-        waiting: dict[int, int] = dict.fromkeys(positions, 0)
-        for position in positions:
-            target = self._agreements[position].supersedes
-            for old in ids.get(target, ()) if target is not None else ():
-                if old != position:
-                    after[old].append(position)
-                    waiting[position] += 1
-        ready = [age(p) for p in positions if waiting[p] == 0]
+        waiting = dict.fromkeys(positions, 0)
+        for old, new in links:
+            if not _reaches(after, new, old):
+                after[old].append(new)
+                waiting[new] += 1
+        ready = [ages[p] for p in positions if waiting[p] == 0]
         heapq.heapify(ready)
         out: list[int] = []
-        done: set[int] = set()
-        while len(out) < len(positions):
-            if not ready:  # a cycle: release its oldest member
-                heapq.heappush(ready, min(age(p) for p in positions if p not in done))
+        while ready:
             *_, position = heapq.heappop(ready)
-            if position in done:
-                continue
-            done.add(position)
             out.append(position)
             for later in after[position]:
                 waiting[later] -= 1
-                if waiting[later] == 0 and later not in done:
-                    heapq.heappush(ready, age(later))
+                if waiting[later] == 0:
+                    heapq.heappush(ready, ages[later])
         return out
+
+    def _age(self, position: int) -> tuple[int, tuple[int, int, int], int]:
+        """The sort key of "oldest": the first dated event, undated last, then input order."""
+        for event in self._agreements[position].events:
+            if event.date is not None:
+                return (0, _sort_key(event.date), position)
+        return (1, (0, 0, 0), position)
 
     # -- questions over time -------------------------------------------------------------------
 
@@ -465,6 +466,20 @@ class Registry:
         if today is not None:
             return as_day(today)
         return self._today if self._today is not None else dt.date.today()
+
+
+def _reaches(after: dict[int, list[int]], start: int, goal: int) -> bool:
+    """Whether ``goal`` can be reached from ``start`` along ``after`` links."""
+    stack, seen = [start], {start}
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for later in after[node]:
+            if later not in seen:
+                seen.add(later)
+                stack.append(later)
+    return False
 
 
 def _sort_key(date: PartialDate) -> tuple[int, int, int]:
