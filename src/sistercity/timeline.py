@@ -196,7 +196,7 @@ def render(
 ) -> str:
     """Draw the agreements (of ``place``, when given) as an SVG timeline; return its text.
 
-    ``place`` is a :class:`City`, a place key (a Wikidata id such as ``"Q18125"``,
+    ``place`` is a :class:`~sistercity.City`, a place key (a Wikidata id such as ``"Q18125"``,
     ``"geonames:<id>"`` or a key tuple), or a name (``"Manchester"``, ``"Manchester (GB)"``,
     or a former name); a name that fits several places raises :class:`NoSuchPlace`, and so does
     a place that is a party to none of the agreements. With a place, each bar is labelled with

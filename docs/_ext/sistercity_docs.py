@@ -1,0 +1,275 @@
+"""Sphinx extension for the sistercity docs: pages and pictures generated from the code.
+
+- Lines of the form ``% sistercity:NAME`` in a page are replaced, when the page is read, by
+  Markdown generated from the library: ``rules`` (the rule catalogue, with an example record
+  for each rule and the message that ``sistercity.validate`` gives for it, computed now),
+  ``terms`` (the table of source terms), ``schema`` (the JSON Schema of the record format).
+  So the docs cannot drift from the code: a rule whose example no longer breaks it fails the
+  build.
+- Before reading, the SVG pictures are drawn into ``docs/_generated/``: the lifecycle diagram
+  and timelines of the bundled example data.
+- A reference to ``sistercity._module.Name`` that Sphinx cannot find is resolved to the public
+  ``sistercity.Name`` it is re-exported as.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+import sistercity as sc
+
+LOG = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "examples" / "data"
+#: The day the generated examples are checked on, so that pages do not change with the clock.
+DOCS_TODAY = dt.date(2024, 6, 30)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated Markdown
+# ---------------------------------------------------------------------------------------------
+
+
+def _fence(language: str, text: str) -> str:
+    ticks = "````" if "```" in text else "```"
+    return f"{ticks}{language}\n{text.rstrip()}\n{ticks}\n"
+
+
+def _examples() -> Mapping[str, Any]:
+    try:
+        module = importlib.import_module("sistercity._examples")
+    except ImportError:
+        return {}
+    examples: Mapping[str, Any] = module.EXAMPLES
+    return examples
+
+
+_SCOPES = {
+    "record": "Record rules",
+    "collection": "Collection rules",
+    "importer": "Importer rules",
+}
+_SCOPE_TEXT = {
+    "record": (
+        "A record rule looks at one record. An error means the record cannot be constructed as "
+        "an `Agreement`; a warning is policy and does not."
+    ),
+    "collection": (
+        "A collection rule needs the whole input: `sistercity validate` (unless "
+        "`--no-collection`) and `Registry.validate` check them."
+    ),
+    "importer": (
+        "Importer rules are reported by `sistercity import` while it reads a source; see "
+        "[Importing real data](importing.md)."
+    ),
+}
+
+
+def _example_issues(rule_id: str, example: Any) -> list[sc.Issue]:
+    """Run validation on an example and keep the findings of ``rule_id``."""
+    if isinstance(example, Mapping):
+        report = sc.validate(example, today=DOCS_TODAY)
+        return [i for i in report.issues if i.rule == rule_id]
+    registry_module = importlib.import_module("sistercity._registry")
+    agreements = [sc.from_dict(record) for record in example]
+    registry = registry_module.Registry(agreements, today=DOCS_TODAY)
+    return [i for i in registry.validate().issues if i.rule == rule_id]
+
+
+def rules_markdown() -> str:
+    """The rule reference: every built-in rule, by scope, with an example and its message."""
+    examples = _examples()
+    out: list[str] = []
+    builtin = [rule for rule in sc.RULES.values() if rule.builtin]
+    out.append("| id | severity | scope | what it checks |\n|---|---|---|---|")
+    for rule in builtin:
+        out.append(
+            f"| [`{rule.id}`](#rule-{rule.id}) | {rule.severity.value} | {rule.scope} | "
+            f"{rule.summary} |"
+        )
+    out.append("")
+    missing: list[str] = []
+    for scope, heading in _SCOPES.items():
+        out.append(f"## {heading}\n\n{_SCOPE_TEXT[scope]}\n")
+        for rule in (r for r in builtin if r.scope == scope):
+            out.append(f"({'rule-' + rule.id})=\n### `{rule.id}`\n")
+            ignorable = "" if rule.ignorable else " It cannot be ignored."
+            out.append(f"**{rule.severity.value}** · {rule.scope} rule.{ignorable}\n")
+            out.append(f"It reports {rule.summary}.\n")
+            example = examples.get(rule.id)
+            if example is None:
+                if scope != "importer":
+                    missing.append(rule.id)
+                continue
+            issues = _example_issues(rule.id, example)
+            if not issues:
+                raise ExtensionError(
+                    f"the docs example for rule {rule.id!r} does not break it any more: "
+                    "fix sistercity._examples.EXAMPLES"
+                )
+            shown = json.dumps(example, indent=2, ensure_ascii=False)
+            if isinstance(example, Mapping):
+                out.append("A record that breaks it:\n")
+            else:
+                out.append("Records that break it together:\n")
+            out.append(_fence("json", shown))
+            out.append("and what `sistercity.validate` says about it:\n")
+            out.append(_fence("text", "\n".join(str(issue) for issue in issues)))
+    if missing:
+        LOG.info("sistercity docs: no example yet for %s", ", ".join(missing))
+    return "\n".join(out)
+
+
+def terms_markdown() -> str:
+    """The table of source terms, from ``sistercity.TERMS``, grouped by kind."""
+    by_kind: dict[sc.AgreementKind, list[str]] = {kind: [] for kind in sc.AgreementKind}
+    for term, kind in sc.TERMS.items():
+        by_kind[kind].append(term)
+    rows = ["| kind | source terms that map to it |", "|---|---|"]
+    for kind, terms in by_kind.items():
+        listed = ", ".join(terms) if terms else "*(none: the source does not say)*"
+        rows.append(f"| `{kind.value}` | {listed} |")
+    return "\n".join(rows) + "\n"
+
+
+def schema_markdown() -> str:
+    """The JSON Schema of the record format, from ``sistercity.schema``."""
+    try:
+        module = importlib.import_module("sistercity.schema")
+    except ImportError:
+        return (
+            ":::{note}\nThe JSON Schema is not in this build of sistercity yet "
+            "(`sistercity.schema` is missing).\n:::\n"
+        )
+    document: Any = None
+    for name in ("schema", "json_schema", "SCHEMA"):
+        found = getattr(module, name, None)
+        if found is not None:
+            document = found() if callable(found) else found
+            break
+    if document is None:
+        raise ExtensionError("sistercity.schema has no schema(), json_schema() or SCHEMA")
+    return _fence("json", json.dumps(document, indent=2, ensure_ascii=False))
+
+
+GENERATORS: dict[str, Callable[[], str]] = {
+    "rules": rules_markdown,
+    "terms": terms_markdown,
+    "schema": schema_markdown,
+}
+
+
+def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    lines = source[0].split("\n")
+    changed = False
+    for index, line in enumerate(lines):
+        if line.startswith("% sistercity:"):
+            name = line.removeprefix("% sistercity:").strip()
+            if name not in GENERATORS:
+                raise ExtensionError(f"{docname}: unknown generated block {name!r}")
+            lines[index] = GENERATORS[name]()
+            changed = True
+    if changed:
+        source[0] = "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures
+# ---------------------------------------------------------------------------------------------
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def bundled_agreements() -> list[sc.Agreement]:
+    """Every valid agreement in the bundled example data (``examples/data``)."""
+    from sistercity import io
+
+    out: list[sc.Agreement] = []
+    seen: set[str] = set()
+    for path in sorted(DATA.glob("*")):
+        if path.suffix not in (".jsonl", ".ndjson", ".json", ".csv"):
+            continue
+        for item in io.read(path):
+            if item.issue is not None:
+                continue
+            try:
+                agreement = sc.from_dict(item.raw)
+            except sc.InvalidAgreement:
+                continue
+            if agreement.id not in seen:
+                seen.add(agreement.id)
+                out.append(agreement)
+    return out
+
+
+def draw_pictures(app: Sphinx) -> None:
+    """Draw the SVG pictures the pages show into ``docs/_generated``."""
+    from sistercity import diagram, timeline
+
+    folder = Path(app.srcdir) / "_generated"
+    folder.mkdir(exist_ok=True)
+    _write_if_changed(folder / "lifecycle.svg", diagram.render())
+    agreements = bundled_agreements()
+    manchester = [a for a in agreements if any(p.wikidata == "Q18125" for p in a.parties)]
+    wave = [
+        a
+        for a in agreements
+        if any(
+            e.type is sc.EventType.SUSPENDED and e.date is not None and e.date.year == 2022
+            for e in a.events
+        )
+    ]
+    pictures: Iterable[tuple[str, list[sc.Agreement], str | None]] = (
+        ("manchester.svg", manchester, "Q18125" if manchester else None),
+        ("suspensions-2022.svg", wave, None),
+    )
+    for name, chosen, place in pictures:
+        _write_if_changed(
+            folder / name, timeline.render(chosen, place=place, today=DOCS_TODAY)
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# References to re-exported names
+# ---------------------------------------------------------------------------------------------
+
+
+def _missing_reference(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
+) -> nodes.reference | None:
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("sistercity."):
+        return None
+    name = target.rsplit(".", 1)[-1]
+    if name not in sc.__all__ or target == f"sistercity.{name}":
+        return None
+    domain = env.get_domain("py")
+    builder = app.builder
+    node["reftarget"] = f"sistercity.{name}"
+    resolved: nodes.reference | None = domain.resolve_xref(
+        env, node.get("refdoc", ""), builder, node["reftype"], f"sistercity.{name}", node, contnode
+    )
+    return resolved
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the generators, the pictures and the reference resolver."""
+    app.connect("source-read", _source_read)
+    app.connect("builder-inited", draw_pictures)
+    app.connect("missing-reference", _missing_reference)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
