@@ -1,0 +1,137 @@
+"""``sistercity import wikidata|table``: the importers on the command line (SPEC §6, §7).
+
+:func:`add_parser` adds the ``import`` subcommand to the program's parser; its handlers return
+the exit status: 0 when every row or statement was imported, 1 when some were refused, 2 when
+the command could not do its job (no such file, a bad mapping file, an unreadable input, an
+output that cannot be written). Issues go to standard error as
+``FILE:LINE: severity[rule] $.path: message``, then the counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
+
+from .._report import Issue, SisterCityError
+from . import ImportResult
+
+__all__ = ["add_parser", "format_issue", "run_table", "run_wikidata"]
+
+
+def format_issue(issue: Issue) -> str:
+    """``FILE:LINE: severity[rule] $.path: message`` (``FILE:`` alone when no line is known)."""
+    where = issue.file or "-"
+    if issue.line is not None:
+        where = f"{where}:{issue.line}"
+    return f"{where}: {issue}"
+
+
+def _counts(what: Mapping[str, int]) -> str:
+    return ", ".join(f"{rule} {count}" for rule, count in sorted(what.items()) if count)
+
+
+def _report(result: ImportResult, unit: str, out: str, stream: TextIO) -> None:
+    issues = sorted(result.issues, key=lambda i: (i.file or "", i.line or 0))
+    for issue in issues:
+        print(format_issue(issue), file=stream)
+    refused = sum(result.refused.values())
+    skipped = sum(result.skipped.values())
+    lines = [
+        f"{unit} read: {result.read}",
+        f"records written: {len(result.agreements)} (to {out})",
+        f"{unit} refused: {refused}" + (f" ({_counts(result.refused)})" if refused else ""),
+    ]
+    if skipped:
+        lines.append(f"{unit} skipped: {skipped} ({_counts(result.skipped)})")
+    lines.append(f"duplicates merged: {result.merged}")
+    errors = sum(1 for i in result.issues if i.is_error)
+    lines.append(f"issues: {errors} errors, {len(result.issues) - errors} warnings")
+    for line in lines:
+        print(line, file=stream)
+
+
+def _run(
+    args: argparse.Namespace, unit: str, work: Callable[[], ImportResult]
+) -> int:
+    stream: TextIO = getattr(args, "stderr", None) or sys.stderr
+    try:
+        result = work()
+    except SisterCityError as exc:
+        print(f"sistercity import: {exc}", file=stream)
+        return 2
+    from ..io import write
+
+    try:
+        write(args.output, result.agreements, "jsonl" if _is_jsonl(args.output) else None)
+    except (OSError, SisterCityError) as exc:
+        print(f"sistercity import: cannot write {args.output}: {exc}", file=stream)
+        return 2
+    _report(result, unit, args.output, stream)
+    return 0 if result.ok else 1
+
+
+def _is_jsonl(path: str) -> bool:
+    return not path.lower().endswith((".json", ".csv"))
+
+
+def run_wikidata(args: argparse.Namespace) -> int:
+    """The handler of ``sistercity import wikidata FILE... -o OUT [--lang L]``."""
+    from .wikidata import import_wikidata
+
+    return _run(args, "statements", lambda: import_wikidata(args.files, lang=args.lang))
+
+
+def run_table(args: argparse.Namespace) -> int:
+    """The handler of ``sistercity import table FILE --map MAPPING.toml -o OUT``."""
+    from .tables import import_table
+
+    return _run(args, "rows", lambda: import_table(args.file, args.map))
+
+
+def _existing_output(value: str) -> str:
+    if os.path.isdir(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is a directory; give a file name")
+    return value
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add ``import`` (with ``wikidata`` and ``table``) to an argparse subparsers object."""
+    parser = subparsers.add_parser(
+        "import",
+        help="import Wikidata P190 statements or a table into records",
+        description="Import sister-city data into records (SPEC §7). Exit status: 0 all "
+        "imported, 1 some rows or statements refused, 2 the import could not run.",
+    )
+    kinds = parser.add_subparsers(dest="source", metavar="{wikidata,table}", required=True)
+    wikidata = kinds.add_parser(
+        "wikidata",
+        help="Wikidata entity JSON or SPARQL JSON results",
+        description="Import Wikidata entity JSON (Special:EntityData, wbgetentities, dump "
+        "lines) or the JSON results of the query in sistercity/importers/query.rq. All files "
+        "form one input: partners and countries are resolved against every entity read.",
+    )
+    wikidata.add_argument("files", nargs="+", metavar="FILE", help="input files")
+    wikidata.add_argument(
+        "-o", "--output", required=True, type=_existing_output, metavar="OUT.jsonl"
+    )
+    wikidata.add_argument(
+        "--lang",
+        default="en",
+        help="label language (default: en; then 'mul', then any language)",
+    )
+    wikidata.set_defaults(handler=run_wikidata)
+    table = kinds.add_parser(
+        "table",
+        help="a CSV or TSV file with a TOML mapping file",
+        description="Import a CSV or TSV file; the TOML mapping file says which column holds "
+        "what (see the documentation of sistercity.importers.tables).",
+    )
+    table.add_argument("file", metavar="FILE", help="the CSV or TSV file")
+    table.add_argument("--map", required=True, metavar="MAPPING.toml", help="the mapping file")
+    table.add_argument(
+        "-o", "--output", required=True, type=_existing_output, metavar="OUT.jsonl"
+    )
+    table.set_defaults(handler=run_table)

@@ -1,0 +1,678 @@
+"""Tables (CSV, TSV) with a TOML mapping file, to records (SPEC §7).
+
+The mapping file says which column holds what::
+
+    delimiter = ","                  # optional; "\\t" for TSV; default from the extension
+    encoding = "utf-8"               # optional (a byte-order mark is always skipped)
+
+    [columns]                        # a column name, or { value = "..." } for a constant
+    a.name = "municipality"          # a.* and b.*: name, country (required), subdivision,
+    a.country = { value = "DE" }     #   level, wikidata, geonames
+    b.name = "partnergemeinde"
+    b.country = "land"
+    term = "form"                    # or kind = "..." for a column that holds our kinds
+    signed = "seit"                  # one key per event type, naming a date column
+                                     # also: notes, reason, source
+
+    [terms]                          # optional: this file's terms -> kinds
+    p = "twinning"
+
+    [countries]                      # optional: this file's own spellings -> ISO codes
+    "Tschech. Republik" = "CZ"
+
+Every key is checked before any row is read: an unknown key, a missing ``a``/``b`` name or
+country, a column that is not in the header, a kind or a country code outside the vocabulary
+raise :class:`~sistercity.importers.MappingError`.
+
+Each row is read as follows (and every row that is not imported is reported with its line,
+the column and the reason: nothing disappears):
+
+- Names: white space is collapsed. A party whose country cell is empty may carry its country
+  in the name (``"Varna, Bulgaria"``): the part after the last comma is taken as the country
+  when it resolves, and removed from the name (also when it repeats the country cell).
+- Countries: ``[countries]`` first (compared case-insensitively, white space collapsed), then
+  :func:`~sistercity.importers.countries.resolve_country` (countrynames and pycountry, exact
+  answers only). What does not resolve refuses the row (``unresolved-reference``); the message
+  gives the nearest known name and the ``[countries]`` line that would accept it.
+- ``level``: a level of SPEC §1, or a word the SPEC lists for one (``city``, ``state``...);
+  ``wikidata``: ``Q64`` or an entity URL; ``geonames``: a positive integer.
+- The kind: from ``kind`` (a value of SPEC §1), or from ``term`` through ``[terms]`` and then
+  the built-in table (:data:`sistercity.TERMS`). A term neither knows gives ``unspecified``
+  and ``unmapped-term``; the term is kept verbatim. An empty cell, or neither key, gives
+  ``unspecified``.
+- Dates: one key per event type (``signed = "seit"``). A cell is read as a partial date, then
+  by :func:`sistercity.parse_lenient`; a cell neither reads refuses the row. A row with no
+  date gives one undated ``signed`` event. ``reason`` goes to the last ``suspended``,
+  ``terminated`` or ``expired`` event (to ``notes`` when there is none); ``source`` goes to
+  the record's ``sources``; ``notes`` to ``notes``.
+- A row whose two places are the same place (SPEC §4 identity) is refused
+  (``duplicate-party``), as is a row that breaks any other record rule.
+
+Rows that state the same pair again, in either order and with the same kind, merge into one
+agreement; its ``x-source-lines`` lists the line of every row. Where the rows' dates disagree
+and neither refines the other, the first row's date is kept and marked ``?``, the others go
+in ``notes``, and ``conflicting-statements`` warns. A pair stated with different kinds stays as
+separate agreements. Ids are stable: a slug of both place keys, the kind and the start date
+(``de-aachen-us-arlington-twinning-1993``), with ``-2``, ``-3`` for repeats in file order.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import difflib
+import io
+import os
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
+
+import attrs
+
+from .._agreements import AgreementKind, EventType
+from .._dates import InvalidDate, PartialDate, parse_lenient
+from .._report import Issue, Severity
+from .._rules import _LEVEL_ALIASES, check_record, key_path
+from .._terms import kind_for_term, normalise_term
+from . import Draft, ImportFailed, ImportResult, MappingError, finish, refine
+from .countries import is_country_code, nearest_name, resolve_country
+
+__all__ = ["Column", "Mapping", "import_table", "load_mapping"]
+
+PARTY_FIELDS: Final = ("name", "country", "subdivision", "level", "wikidata", "geonames")
+EVENT_FIELDS: Final = tuple(t.value for t in EventType)
+OTHER_FIELDS: Final = ("term", "kind", "notes", "reason", "source")
+TOP_KEYS: Final = ("delimiter", "encoding", "columns", "terms", "countries")
+_ENDING: Final = (EventType.SUSPENDED.value, EventType.TERMINATED.value, EventType.EXPIRED.value)
+_WIKIDATA_URL: Final = re.compile(r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q\d+)")
+
+
+@attrs.frozen
+class Column:
+    """Where one field comes from: a column of the table, or a constant ``value``."""
+
+    column: str | None = None
+    value: str | None = None
+
+    def describe(self) -> str:
+        """``column 'land'`` or ``constant 'DE'``, for messages."""
+        return f"column {self.column!r}" if self.column is not None else f"constant {self.value!r}"
+
+
+@attrs.frozen
+class Mapping:
+    """A checked mapping file: the columns of each field, and this file's terms and countries.
+
+    ``columns`` is keyed ``a.name``, ``b.country``, ``term``, ``signed``...; ``terms`` by
+    normalised term; ``countries`` by case-folded spelling.
+    """
+
+    columns: dict[str, Column]
+    delimiter: str | None = None
+    encoding: str = "utf-8"
+    terms: dict[str, AgreementKind] = attrs.field(factory=dict)
+    countries: dict[str, str] = attrs.field(factory=dict)
+    source: str | None = None
+
+    def country_override(self, text: str) -> str | None:
+        """This file's own code for a spelling, if ``[countries]`` gives one."""
+        if not self.countries:
+            return None
+        return self.countries.get(_spelling(text))
+
+
+def _spelling(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _unknown(key: str, allowed: Sequence[str], where: str) -> MappingError:
+    near = difflib.get_close_matches(key, list(allowed), n=1)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return MappingError(
+        f"{where}: unknown key {key!r} (expected one of {', '.join(allowed)}{hint})"
+    )
+
+
+def _column(value: object, where: str) -> Column:
+    if isinstance(value, str):
+        if not value.strip():
+            raise MappingError(f"{where}: expected a column name (got an empty string)")
+        return Column(column=value)
+    if isinstance(value, dict):
+        extra = sorted(set(value) - {"value"})
+        if extra:
+            raise MappingError(
+                f"{where}: a constant is written {{ value = \"...\" }} (got the keys "
+                f"{', '.join(map(repr, sorted(value)))})"
+            )
+        constant = value.get("value")
+        if not isinstance(constant, str):
+            raise MappingError(
+                f"{where}: 'value' must be a string (got {type(constant).__name__})"
+            )
+        return Column(value=constant)
+    raise MappingError(
+        f"{where}: expected a column name or {{ value = \"...\" }} (got "
+        f"{type(value).__name__} {value!r})"
+    )
+
+
+def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
+    """Check a parsed mapping file; raise :class:`MappingError` naming the first problem."""
+    where = source or "mapping"
+    for key in data:
+        if key not in TOP_KEYS:
+            raise _unknown(key, TOP_KEYS, where)
+    delimiter = data.get("delimiter")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise MappingError(
+            f"{where}: 'delimiter' must be one character, such as \",\" or \"\\t\" "
+            f"(got {delimiter!r})"
+        )
+    encoding = data.get("encoding", "utf-8")
+    if not isinstance(encoding, str):
+        raise MappingError(f"{where}: 'encoding' must be a string (got {encoding!r})")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise MappingError(f"{where}: unknown encoding {encoding!r}") from None
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, dict):
+        raise MappingError(f"{where}: a [columns] table is required")
+    columns: dict[str, Column] = {}
+    allowed = ("a", "b", *OTHER_FIELDS, *EVENT_FIELDS)
+    for key, value in raw_columns.items():
+        if key in ("a", "b"):
+            if not isinstance(value, dict):
+                raise MappingError(
+                    f"{where}: columns.{key} holds the party's fields ({key}.name = \"...\", "
+                    f"...), got {value!r}"
+                )
+            for field, spec in value.items():
+                if field not in PARTY_FIELDS:
+                    raise _unknown(f"{key}.{field}", [f"{key}.{f}" for f in PARTY_FIELDS], where)
+                columns[f"{key}.{field}"] = _column(spec, f"{where}: columns.{key}.{field}")
+        elif key in allowed:
+            columns[key] = _column(value, f"{where}: columns.{key}")
+        else:
+            raise _unknown(key, allowed, f"{where}: [columns]")
+    for party in ("a", "b"):
+        for field in ("name", "country"):
+            if f"{party}.{field}" not in columns:
+                raise MappingError(
+                    f"{where}: [columns] needs {party}.{field} (a column name, or "
+                    f"{{ value = \"...\" }} for a constant)"
+                )
+    if "term" in columns and "kind" in columns:
+        raise MappingError(f"{where}: [columns] takes 'term' or 'kind', not both")
+    kinds = ", ".join(AgreementKind._value2member_map_)
+    terms: dict[str, AgreementKind] = {}
+    raw_terms = data.get("terms", {})
+    if not isinstance(raw_terms, dict):
+        raise MappingError(f"{where}: [terms] must be a table of term = \"kind\"")
+    for term, kind in raw_terms.items():
+        if not isinstance(kind, str) or kind not in AgreementKind._value2member_map_:
+            raise MappingError(
+                f"{where}: [terms] {term!r} must map to one of {kinds} (got {kind!r})"
+            )
+        terms[normalise_term(term)] = AgreementKind(kind)
+    countries: dict[str, str] = {}
+    raw_countries = data.get("countries", {})
+    if not isinstance(raw_countries, dict):
+        raise MappingError(f"{where}: [countries] must be a table of spelling = \"CC\"")
+    for spelling, code in raw_countries.items():
+        if not isinstance(code, str) or not is_country_code(code):
+            raise MappingError(
+                f"{where}: [countries] {spelling!r} must map to an ISO 3166-1 alpha-2 code in "
+                f"upper case (got {code!r})"
+            )
+        countries[_spelling(spelling)] = code
+    return Mapping(columns, delimiter, encoding, terms, countries, source)
+
+
+def load_mapping(path: str | os.PathLike[str]) -> Mapping:
+    """Read and check a TOML mapping file; raise :class:`MappingError` when it cannot be used."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise MappingError(f"{name}: cannot read the mapping file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"{name}: not a valid TOML file ({exc})") from None
+    return parse_mapping(data, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading rows
+# --------------------------------------------------------------------------------------------
+
+
+def _read_text(path: str, encoding: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except IsADirectoryError:
+        raise ImportFailed(f"{path}: is a directory, not a table") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
+    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(
+            f"{path}:{line}: not {encoding} text ({exc.reason} at byte {exc.start}); set "
+            "'encoding' in the mapping file"
+        ) from None
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    previous = 0
+    for row in reader:
+        start = previous + 1
+        previous = reader.line_num
+        yield start, row
+
+
+@attrs.define
+class _Group:
+    """One agreement being assembled from the rows that state it."""
+
+    raw: dict[str, Any]
+    kind: str
+    events: dict[str, PartialDate | None]
+    event_lines: dict[str, int]
+    lines: list[int]
+    sources: list[str]
+    notes: list[str]
+    reasons: list[str]
+    issues: list[Issue] = attrs.field(factory=list)
+
+
+class _Row:
+    """The cells of one row, and what went wrong reading them."""
+
+    __slots__ = ("cells", "header", "line", "problems")
+
+    def __init__(self, header: dict[str, int], cells: list[str], line: int) -> None:
+        self.header = header
+        self.cells = cells
+        self.line = line
+        self.problems: list[tuple[str, str]] = []
+
+    def get(self, spec: Column | None) -> str:
+        if spec is None:
+            return ""
+        if spec.value is not None:
+            return spec.value.strip()
+        assert spec.column is not None
+        index = self.header[spec.column]
+        return self.cells[index].strip() if index < len(self.cells) else ""
+
+    def refuse(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+
+def _slug(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", plain).strip("-")
+
+
+def _key_slug(party: dict[str, Any]) -> str:
+    if "wikidata" in party:
+        return _slug(str(party["wikidata"]))
+    if "geonames" in party:
+        return f"geonames-{party['geonames']}"
+    parts = [party["country"]]
+    if "subdivision" in party:
+        parts.append(party["subdivision"])
+    if party.get("level", "municipality") != "municipality":
+        parts.append(party["level"])
+    parts.append(party["name"])
+    return _slug("-".join(parts)) or "place"
+
+
+class _Importer:
+    def __init__(self, mapping: Mapping, file: str, today: dt.date | None) -> None:
+        self.mapping = mapping
+        self.file = file
+        self.today = today
+        self.issues: list[Issue] = []
+        self.refused: Counter[str] = Counter()
+        self.groups: dict[tuple[frozenset[Any], str], _Group] = {}
+        self.merged = 0
+        self.read = 0
+        self.ids: Counter[str] = Counter()
+
+    def issue(self, rule: str, severity: Severity, line: int, path: str, message: str) -> None:
+        self.issues.append(Issue(rule, severity, message, path, file=self.file, line=line))
+
+    def party(self, row: _Row, side: str, index: int) -> dict[str, Any] | None:
+        cols = self.mapping.columns
+        base = f"$.parties[{index}]"
+        name_spec = cols[f"{side}.name"]
+        name = " ".join(row.get(name_spec).split())
+        if not name:
+            row.refuse(key_path(base, "name"), f"{name_spec.describe()} is empty: a party needs a name")
+            return None
+        country_spec = cols[f"{side}.country"]
+        cell = " ".join(row.get(country_spec).split())
+        code: str | None = None
+        head, _, tail = name.rpartition(",")
+        tail_code = self.country(tail) if head.strip() and tail.strip() else None
+        if cell:
+            code = self.country(cell)
+            if code is None:
+                row.refuse(key_path(base, "country"), self.unresolved_country(country_spec, cell))
+                return None
+            if tail_code == code:
+                name = head.strip()
+        elif tail_code is not None:
+            name, code = head.strip(), tail_code
+        else:
+            row.refuse(
+                key_path(base, "country"),
+                f"{country_spec.describe()} is empty and the name {name!r} ends in no country "
+                "(such as 'Varna, Bulgaria')",
+            )
+            return None
+        party: dict[str, Any] = {"name": name, "country": code}
+        subdivision = row.get(cols.get(f"{side}.subdivision"))
+        if subdivision:
+            party["subdivision"] = subdivision.upper()
+        level = row.get(cols.get(f"{side}.level"))
+        if level:
+            folded = level.casefold()
+            party["level"] = _LEVEL_ALIASES.get(folded, folded)
+        wikidata = row.get(cols.get(f"{side}.wikidata"))
+        if wikidata:
+            match = _WIKIDATA_URL.fullmatch(wikidata)
+            party["wikidata"] = match.group(1) if match else wikidata
+        geonames = row.get(cols.get(f"{side}.geonames"))
+        if geonames:
+            if geonames.isascii() and geonames.isdigit():
+                party["geonames"] = int(geonames)
+            else:
+                spec = cols[f"{side}.geonames"]
+                row.refuse(
+                    key_path(base, "geonames"),
+                    f"{spec.describe()} must hold a GeoNames id, a positive integer "
+                    f"(got {geonames!r})",
+                )
+                return None
+        return party
+
+    def country(self, text: str) -> str | None:
+        text = text.strip()
+        if not text:
+            return None
+        return self.mapping.country_override(text) or resolve_country(text)
+
+    def unresolved_country(self, spec: Column, cell: str) -> str:
+        near = nearest_name(cell)
+        if near is not None:
+            hint = (
+                f"; the nearest known name is {near[0]!r} ({near[1]}): if that is meant, add "
+                f"\"{cell}\" = \"{near[1]}\" to [countries] in the mapping file"
+            )
+        else:
+            hint = f"; add \"{cell}\" = \"CC\" (its ISO code) to [countries] in the mapping file"
+        return f"{spec.describe()}: {cell!r} is not a country name or code that resolves{hint}"
+
+    def kind(self, row: _Row) -> tuple[str, str | None]:
+        cols = self.mapping.columns
+        if "kind" in cols:
+            cell = row.get(cols["kind"])
+            if not cell:
+                return AgreementKind.UNSPECIFIED.value, None
+            if cell in AgreementKind._value2member_map_:
+                return cell, None
+            values = ", ".join(AgreementKind._value2member_map_)
+            row.refuse(
+                "$.kind",
+                f"{cols['kind'].describe()} must hold one of {values} (got {cell!r}); for a "
+                "source's own words map the column as 'term'",
+            )
+            return AgreementKind.UNSPECIFIED.value, None
+        term = row.get(cols.get("term"))
+        if not term:
+            return AgreementKind.UNSPECIFIED.value, None
+        found = self.mapping.terms.get(normalise_term(term)) or kind_for_term(term)
+        if found is None:
+            self.issue(
+                "unmapped-term",
+                Severity.WARNING,
+                row.line,
+                "$.term",
+                f"{cols['term'].describe()}: the term {term!r} maps to no kind; recorded as "
+                f"'unspecified' (add {term!r} = \"<kind>\" to [terms] to map it)",
+            )
+            return AgreementKind.UNSPECIFIED.value, term
+        return found.value, term
+
+    def events(self, row: _Row) -> dict[str, PartialDate | None]:
+        found: dict[str, PartialDate | None] = {}
+        for event_type in EVENT_FIELDS:
+            spec = self.mapping.columns.get(event_type)
+            cell = row.get(spec)
+            if spec is None or not cell:
+                continue
+            try:
+                found[event_type] = parse_lenient(cell)
+            except InvalidDate as exc:
+                row.refuse(
+                    f"$.events[{len(found)}].date",
+                    f"{spec.describe()}: {cell!r} is not a date ({exc})",
+                )
+                found[event_type] = None
+        if not found:
+            found[EventType.SIGNED.value] = None
+        return found
+
+    def row(self, header: dict[str, int], cells: list[str], line: int) -> None:
+        row = _Row(header, cells, line)
+        parties = [self.party(row, "a", 0), self.party(row, "b", 1)]
+        kind, term = self.kind(row)
+        events = self.events(row)
+        cols = self.mapping.columns
+        source = row.get(cols.get("source"))
+        notes = row.get(cols.get("notes"))
+        reason = row.get(cols.get("reason"))
+        if row.problems:
+            for path, message in row.problems:
+                self.issue("unresolved-reference", Severity.ERROR, line, path, message)
+            self.refused["unresolved-reference"] += 1
+            return
+        a, b = parties
+        assert a is not None and b is not None
+        raw: dict[str, Any] = {
+            "id": "row",
+            "kind": kind,
+            "parties": [a, b],
+            "events": [
+                {"type": t} if d is None else {"type": t, "date": str(d)} for t, d in events.items()
+            ],
+            "sources": ["-"],
+        }
+        found, agreement = check_record(raw, today=dt.date.max, build=True)
+        if agreement is None:
+            columns = self.field_columns(list(events))
+            errors = [issue for issue in found if issue.is_error]
+            for issue in errors:
+                column = columns.get(issue.path)
+                where = f" ({column})" if column else ""
+                self.issues.append(
+                    attrs.evolve(issue, message=issue.message + where, file=self.file, line=line)
+                )
+            self.refused[errors[0].rule] += 1
+            return
+        group_key = (frozenset(p.key for p in agreement.parties), kind)
+        group = self.groups.get(group_key)
+        if group is None:
+            body: dict[str, Any] = {"id": "", "kind": kind}
+            if term is not None:
+                body["term"] = term
+            body["parties"] = [a, b]
+            self.groups[group_key] = _Group(
+                body,
+                kind,
+                dict(events),
+                dict.fromkeys(events, line),
+                [line],
+                [source] if source else [],
+                [notes] if notes else [],
+                [reason] if reason else [],
+            )
+            return
+        self.merged += 1
+        group.lines.append(line)
+        if source and source not in group.sources:
+            group.sources.append(source)
+        if notes and notes not in group.notes:
+            group.notes.append(notes)
+        if reason and reason not in group.reasons:
+            group.reasons.append(reason)
+        for event_type, date in events.items():
+            if event_type not in group.events:
+                group.events[event_type] = date
+                group.event_lines[event_type] = line
+                continue
+            before = group.events[event_type]
+            merged, agreed = refine(before, date)
+            if agreed:
+                group.events[event_type] = merged
+                continue
+            assert before is not None and date is not None
+            first = group.event_lines[event_type]
+            marked = before if before.qualifier else PartialDate(f"{before}?")
+            group.events[event_type] = marked
+            group.notes.append(f"{event_type} also given as {date} (line {line})")
+            self.issue(
+                "conflicting-statements",
+                Severity.WARNING,
+                line,
+                "$.events",
+                f"line {line} gives {event_type} {date}, line {first} gave {before}; kept "
+                f"{marked} (marked uncertain) and put {date} in the notes",
+            )
+
+    def field_columns(self, event_types: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, spec in self.mapping.columns.items():
+            if key[:2] in ("a.", "b."):
+                index = 0 if key[0] == "a" else 1
+                out[key_path(f"$.parties[{index}]", key[2:])] = spec.describe()
+                if key.endswith(".name"):
+                    out[f"$.parties[{index}]"] = spec.describe()
+        for index, event_type in enumerate(event_types):
+            spec = self.mapping.columns.get(event_type)
+            if spec is not None:
+                out[f"$.events[{index}].date"] = spec.describe()
+        return out
+
+    def drafts(self) -> Iterator[Draft]:
+        for group in self.groups.values():
+            events: list[dict[str, Any]] = []
+            for event_type in EVENT_FIELDS:
+                if event_type not in group.events:
+                    continue
+                date = group.events[event_type]
+                event: dict[str, Any] = {"type": event_type}
+                if date is not None:
+                    event["date"] = str(date)
+                events.append(event)
+            notes = list(group.notes)
+            if group.reasons:
+                ending = [e for e in events if e["type"] in _ENDING]
+                if ending:
+                    ending[-1]["reason"] = "; ".join(group.reasons)
+                else:
+                    notes.extend(f"reason: {r}" for r in group.reasons)
+            raw = group.raw
+            start = group.events.get(EventType.SIGNED.value)
+            a, b = raw["parties"]
+            stem = "-".join(
+                part
+                for part in (_key_slug(a), _key_slug(b), group.kind, _slug(str(start or "")))
+                if part
+            )[:190].strip("-")
+            self.ids[stem] += 1
+            raw["id"] = stem if self.ids[stem] == 1 else f"{stem}-{self.ids[stem]}"
+            raw["events"] = events
+            if group.sources:
+                raw["sources"] = group.sources
+            if notes:
+                raw["notes"] = "; ".join(notes)
+            raw["x-source-lines"] = group.lines
+            yield Draft(raw, self.file, group.lines[0])
+
+
+def import_table(
+    path: str | os.PathLike[str],
+    mapping: Mapping | str | os.PathLike[str],
+    *,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Import a CSV or TSV file with a mapping (a :class:`Mapping` or a TOML file's path).
+
+    Raises :class:`MappingError` for a mapping that does not fit the file (checked before any
+    row is read) and :class:`ImportFailed` for a file that cannot be read; every problem with a
+    row is an issue in the result, and the row is counted in ``refused``.
+    """
+    if not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    file = os.fspath(path)
+    delimiter = mapping.delimiter
+    if delimiter is None:
+        delimiter = "\t" if file.lower().endswith((".tsv", ".tab")) else ","
+    text = _read_text(file, mapping.encoding)
+    rows = _rows(text, delimiter)
+    try:
+        _, header_cells = next(rows)
+    except StopIteration:
+        raise ImportFailed(f"{file}: the file is empty; expected a header row") from None
+    except csv.Error as exc:
+        raise ImportFailed(f"{file}:1: cannot read the header ({exc})") from None
+    header: dict[str, int] = {}
+    for index, cell in enumerate(header_cells):
+        header.setdefault(cell.strip(), index)
+    where = mapping.source or "mapping"
+    for key, spec in mapping.columns.items():
+        if spec.column is None:
+            continue
+        if spec.column not in header:
+            near = difflib.get_close_matches(spec.column, list(header), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise MappingError(
+                f"{where}: columns.{key} names the column {spec.column!r}, which is not in the "
+                f"header of {file} ({', '.join(map(repr, header))}){hint}"
+            )
+        if sum(1 for cell in header_cells if cell.strip() == spec.column) > 1:
+            raise MappingError(
+                f"{where}: columns.{key} names the column {spec.column!r}, which the header of "
+                f"{file} has more than once"
+            )
+    importer = _Importer(mapping, file, today)
+    while True:
+        try:
+            line, cells = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ImportFailed(f"{file}: cannot read the table ({exc})") from None
+        if not any(cell.strip() for cell in cells):
+            continue
+        importer.read += 1
+        importer.row(header, cells, line)
+    records = finish(importer.drafts(), importer.issues, importer.refused, today=today)
+    importer.issues.sort(key=lambda issue: (issue.line or 0))
+    return ImportResult(
+        records, importer.issues, importer.read, dict(importer.refused), {}, importer.merged
+    )
