@@ -1,0 +1,127 @@
+"""One small broken record per record rule of SPEC §5, for the rule reference page.
+
+Each record in :data:`EXAMPLES` breaks exactly the rule it is filed under and nothing else (no
+other error and no warning), so the page can show what the rule looks like in a record and what
+``sistercity validate`` says about it. They start from Glasgow's twinning with Rostov-on-Don
+(1986) and, where a rule needs former names or a former country, Coventry's link with
+Volgograd (Stalingrad until 1961).
+
+>>> import sistercity as sc
+>>> [issue.rule for issue in sc.validate(EXAMPLES["invalid-country"]).issues]
+['invalid-country']
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Final
+
+__all__ = ["EXAMPLES"]
+
+_GLASGOW: Final = {"name": "Glasgow", "country": "GB", "subdivision": "GB-GLG", "wikidata": "Q4093"}
+_ROSTOV: Final = {"name": "Rostov-on-Don", "country": "RU", "wikidata": "Q908"}
+_SIGNED: Final = {"type": "signed", "date": "1986"}
+_SUSPENDED: Final = {
+    "type": "suspended",
+    "date": "2022-03-02",
+    "by": "Glasgow",
+    "reason": "Russian invasion of Ukraine",
+}
+_SOURCES: Final = ["https://www.glasgow.gov.uk/"]
+
+
+def _glasgow_rostov(**changes: Any) -> dict[str, Any]:
+    """The valid Glasgow/Rostov-on-Don record with top-level ``changes`` applied."""
+    record: dict[str, Any] = {
+        "id": "glasgow-rostov-on-don-1986",
+        "kind": "twinning",
+        "parties": [_GLASGOW, _ROSTOV],
+        "events": [_SIGNED, _SUSPENDED],
+        "sources": _SOURCES,
+    }
+    record.update(changes)
+    return copy.deepcopy({k: v for k, v in record.items() if v is not None})
+
+
+def _glasgow(**changes: Any) -> list[dict[str, Any]]:
+    """The two parties, Glasgow's entry changed."""
+    glasgow = {**_GLASGOW, **changes}
+    return [{k: v for k, v in glasgow.items() if v is not None}, _ROSTOV]
+
+
+def _volgograd(**changes: Any) -> dict[str, Any]:
+    """Coventry/Volgograd, with Volgograd's entry changed."""
+    record: dict[str, Any] = {
+        "id": "coventry-volgograd-1944",
+        "kind": "twinning",
+        "parties": [
+            {"name": "Coventry", "country": "GB", "subdivision": "GB-COV"},
+            {
+                "name": "Volgograd",
+                "country": "RU",
+                "former_names": [
+                    {"name": "Tsaritsyn", "until": "1925-04-10"},
+                    {"name": "Stalingrad", "until": "1961-11-10"},
+                ],
+                **changes,
+            },
+        ],
+        "events": [{"type": "signed", "date": "1944?"}],
+        "notes": "Sources give 1941, 1942 and 1944 for the link.",
+        "sources": ["https://www.coventry.gov.uk/"],
+    }
+    return record
+
+
+#: One broken record per record rule (errors and warnings), by rule id.
+EXAMPLES: Final[dict[str, dict[str, Any]]] = {
+    "malformed-record": _glasgow_rostov(events=[{"type": "signed", "date": 1986}]),
+    "unknown-field": _glasgow_rostov(signed="1986"),
+    "invalid-kind": _glasgow_rostov(kind="twin town"),
+    "invalid-event-type": _glasgow_rostov(events=[{"type": "signing", "date": "1986"}]),
+    "invalid-level": _glasgow_rostov(parties=_glasgow(level="city")),
+    "invalid-date": _glasgow_rostov(events=[{"type": "signed", "date": "1986-02-30"}]),
+    "invalid-country": _glasgow_rostov(parties=_glasgow(country="UK", subdivision=None)),
+    "invalid-subdivision": _glasgow_rostov(parties=_glasgow(subdivision="RU-ROS")),
+    "invalid-wikidata-id": _glasgow_rostov(parties=_glasgow(wikidata="Q04093")),
+    "invalid-geonames-id": _glasgow_rostov(parties=_glasgow(geonames=0)),
+    "invalid-name": _glasgow_rostov(parties=[_GLASGOW, {**_ROSTOV, "name": " "}]),
+    "invalid-id": _glasgow_rostov(id="glasgow rostov-on-don"),
+    "former-names-out-of-order": _volgograd(
+        former_names=[
+            {"name": "Stalingrad", "until": "1961-11-10"},
+            {"name": "Tsaritsyn", "until": "1925-04-10"},
+        ]
+    ),
+    "too-few-parties": _glasgow_rostov(parties=[_GLASGOW], events=[_SIGNED]),
+    "duplicate-party": _glasgow_rostov(
+        parties=[{"name": "Glasgow", "country": "GB"}, {"name": "GLASGOW ", "country": "GB"}],
+        events=[_SIGNED],
+    ),
+    "self-supersedes": _glasgow_rostov(supersedes="glasgow-rostov-on-don-1986"),
+    "invalid-actor": _glasgow_rostov(
+        events=[_SIGNED, {**_SUSPENDED, "by": "Glasgow City Council"}]
+    ),
+    "events-out-of-order": _glasgow_rostov(
+        events=[_SIGNED, {"type": "renewed", "date": "1985"}, _SUSPENDED]
+    ),
+    "event-after-end": _glasgow_rostov(
+        events=[
+            _SIGNED,
+            {"type": "terminated", "date": "2022-03-02", "reason": "Russian invasion of Ukraine"},
+            {"type": "renewed", "date": "2023"},
+        ]
+    ),
+    "event-before-signing": _glasgow_rostov(
+        events=[{"type": "renewed", "date": "1985"}, _SIGNED, _SUSPENDED]
+    ),
+    "invalid-transition": _glasgow_rostov(events=[_SIGNED, {"type": "signed", "date": "1990"}]),
+    "missing-reason": _glasgow_rostov(
+        events=[_SIGNED, {k: v for k, v in _SUSPENDED.items() if k != "reason"}]
+    ),
+    "missing-source": _glasgow_rostov(sources=None),
+    "historic-country": _volgograd(country="SU"),
+    "future-date": _glasgow_rostov(
+        events=[_SIGNED, _SUSPENDED, {"type": "renewed", "date": "2999"}]
+    ),
+}
