@@ -392,10 +392,9 @@ def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Item]:
     for number, line in enumerate(stream, 1):
         if number == 1 and line.startswith(_BOM):
             line = line[3:]
-        body = line.strip(_JSON_SPACE)
-        if not body:
+        if not line.strip(_JSON_SPACE):
             continue
-        value, problem = parse_json(body)
+        value, problem = parse_json(line)
         if problem is None:
             yield Item(value, name, number, index, Format.JSONL)
         else:
@@ -700,11 +699,11 @@ class RecordWriter:
 
     def __init__(self, path: str | os.PathLike[str], format: Format | str | None = None) -> None:
         self.path = os.fspath(path)
+        if os.path.isdir(self.path):
+            raise IsADirectoryError(f"{self.path!r} is a directory")
         self.format = format_of(self.path, format)
         self.count = 0
         directory = os.path.dirname(os.path.abspath(self.path))
-        if os.path.isdir(self.path):
-            raise IsADirectoryError(f"{self.path!r} is a directory")
         fd, self._tmp = tempfile.mkstemp(
             prefix=f".{os.path.basename(self.path)}.", suffix=".tmp", dir=directory
         )
