@@ -24,34 +24,44 @@ FORMATS = ("jsonl", "json", "csv")
 
 
 def manchester() -> sc.Agreement:
-    return sc.Agreement(
-        id="manchester-saint-petersburg-1962",
-        kind="friendship",
-        term="friendship agreement",
-        parties=[
-            sc.City("Manchester", "GB", subdivision="GB-MAN", wikidata="Q18125"),
-            sc.City(
-                "Saint Petersburg",
-                "RU",
-                wikidata="Q656",
-                geonames=498817,
-                former_names=(sc.FormerName("Leningrad", "1991-09-06", from_="1924-01-26"),),
-                extensions={"x-note": {"nested": [1, None, "é"]}},
-            ),
-        ],
-        events=[
-            sc.Event("signed", "1962"),
-            sc.Event(
-                "suspended",
-                "2022-02-26",
-                by="Manchester",
-                reason="Russian invasion of Ukraine",
-                extensions={"x-vote": 1.5},
-            ),
-        ],
-        sources=["https://www.manchester.gov.uk/"],
-        notes='quotes " and commas, and\r\na line break',
-        extensions={"x-row": 7, "x-a": True},
+    return sc.from_dict(
+        {
+            "id": "manchester-saint-petersburg-1962",
+            "kind": "friendship",
+            "term": "friendship agreement",
+            "parties": [
+                {
+                    "name": "Manchester",
+                    "country": "GB",
+                    "subdivision": "GB-MAN",
+                    "wikidata": "Q18125",
+                },
+                {
+                    "name": "Saint Petersburg",
+                    "country": "RU",
+                    "wikidata": "Q656",
+                    "geonames": 498817,
+                    "former_names": [
+                        {"name": "Leningrad", "from": "1924-01-26", "until": "1991-09-06"}
+                    ],
+                    "x-note": {"nested": [1, None, "é"]},
+                },
+            ],
+            "events": [
+                {"type": "signed", "date": "1962"},
+                {
+                    "type": "suspended",
+                    "date": "2022-02-26",
+                    "by": "Manchester",
+                    "reason": "Russian invasion of Ukraine",
+                    "x-vote": 1.5,
+                },
+            ],
+            "sources": ["https://www.manchester.gov.uk/"],
+            "notes": 'quotes " and commas, and\r\na line break',
+            "x-row": 7,
+            "x-a": True,
+        }
     )
 
 
