@@ -45,7 +45,7 @@ import countrynames
 import pycountry
 from countrynames.util import normalize_name
 
-__all__ = ["is_country_code", "nearest_name", "resolve_country"]
+__all__ = ["is_country_code", "is_subdivision_name", "nearest_name", "resolve_country"]
 
 _CURRENT: Final = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 _HISTORIC_ALPHA2: Final = frozenset(c.alpha_2 for c in pycountry.historic_countries)
@@ -59,6 +59,22 @@ def is_country_code(code: str) -> bool:
     (True, True, False)
     """
     return code in _CURRENT or code in _HISTORIC_ALPHA2
+
+
+@functools.cache
+def _subdivision_names() -> frozenset[str]:
+    return frozenset(_clean(s.name).casefold() for s in pycountry.subdivisions)
+
+
+def is_subdivision_name(text: str) -> bool:
+    """Whether ``text`` is exactly the name of an ISO 3166-2 subdivision (``Texas``, ``Kent``).
+
+    Used to keep such a name in a place's name: it tells two places of one country apart.
+
+    >>> is_subdivision_name("Texas"), is_subdivision_name("Bulgaria")
+    (True, False)
+    """
+    return _clean(text).casefold() in _subdivision_names()
 
 
 def _clean(text: str) -> str:

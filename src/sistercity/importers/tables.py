@@ -27,9 +27,13 @@ raise :class:`~sistercity.importers.MappingError`.
 Each row is read as follows (and every row that is not imported is reported with its line,
 the column and the reason: nothing disappears):
 
-- Names: white space is collapsed. A party whose country cell is empty may carry its country
-  in the name (``"Varna, Bulgaria"``): the part after the last comma is taken as the country
-  when it resolves, and removed from the name (also when it repeats the country cell).
+- Names: white space is collapsed, and otherwise kept as written. A party whose country cell
+  is empty may carry its country in the name (``"Varna, Bulgaria"``, ``"Witebsk (Belarus)"``):
+  the part after the last comma, or a trailing parenthetical, gives the country when it
+  resolves, and is removed from the name, unless it is the name of a subdivision
+  (``"Blue Ash, Ohio"`` gives ``US`` and keeps its name, so that Arlington (Texas) and
+  Arlington (Virginia) stay two places). A name is never changed when the country cell is
+  filled.
 - Countries: ``[countries]`` first (compared case-insensitively, white space collapsed), then
   :func:`~sistercity.importers.countries.resolve_country` (countrynames and pycountry, exact
   answers only). What does not resolve refuses the row (``unresolved-reference``); the message
@@ -79,7 +83,7 @@ from .._report import Issue, Severity
 from .._rules import _LEVEL_ALIASES, check_record, key_path
 from .._terms import kind_for_term, normalise_term
 from . import Draft, ImportFailed, ImportResult, MappingError, finish, refine
-from .countries import is_country_code, nearest_name, resolve_country
+from .countries import is_country_code, is_subdivision_name, nearest_name, resolve_country
 
 __all__ = ["Column", "Mapping", "import_table", "load_mapping"]
 
@@ -292,7 +296,7 @@ class _Group:
     sources: list[str]
     notes: list[str]
     reasons: list[str]
-    issues: list[Issue] = attrs.field(factory=list)
+    uncertain: set[str] = attrs.field(factory=set)
 
 
 class _Row:
@@ -317,6 +321,21 @@ class _Row:
 
     def refuse(self, path: str, message: str) -> None:
         self.problems.append((path, message))
+
+
+_TRAILING_PARENTHETICAL: Final = re.compile(r"(.*\S)\s*\(([^()]+)\)")
+
+
+def _country_in_name(name: str) -> tuple[str, str]:
+    """Split ``"Varna, Bulgaria"`` or ``"Witebsk (Belarus)"`` into the name and the country
+    text (``""`` when there is nothing to split)."""
+    match = _TRAILING_PARENTHETICAL.fullmatch(name)
+    if match is not None:
+        return match.group(1), match.group(2).strip()
+    head, _, tail = name.rpartition(",")
+    if head.strip() and tail.strip():
+        return head.strip(), tail.strip()
+    return name, ""
 
 
 def _slug(text: str) -> str:
@@ -365,17 +384,17 @@ class _Importer:
         country_spec = cols[f"{side}.country"]
         cell = " ".join(row.get(country_spec).split())
         code: str | None = None
-        head, _, tail = name.rpartition(",")
-        tail_code = self.country(tail) if head.strip() and tail.strip() else None
+        head, tail = _country_in_name(name)
+        tail_code = self.country(tail) if tail else None
         if cell:
             code = self.country(cell)
             if code is None:
                 row.refuse(key_path(base, "country"), self.unresolved_country(country_spec, cell))
                 return None
-            if tail_code == code:
-                name = head.strip()
         elif tail_code is not None:
-            name, code = head.strip(), tail_code
+            code = tail_code
+            if not is_subdivision_name(tail):
+                name = head
         else:
             row.refuse(
                 key_path(base, "country"),
@@ -547,12 +566,13 @@ class _Importer:
             before = group.events[event_type]
             merged, agreed = refine(before, date)
             if agreed:
-                group.events[event_type] = merged
+                if merged != before:
+                    group.events[event_type] = merged
+                    group.event_lines[event_type] = line
                 continue
             assert before is not None and date is not None
             first = group.event_lines[event_type]
-            marked = before if before.qualifier else PartialDate(f"{before}?")
-            group.events[event_type] = marked
+            group.uncertain.add(event_type)
             group.notes.append(f"{event_type} also given as {date} (line {line})")
             self.issue(
                 "conflicting-statements",
@@ -560,7 +580,7 @@ class _Importer:
                 line,
                 "$.events",
                 f"line {line} gives {event_type} {date}, line {first} gave {before}; kept "
-                f"{marked} (marked uncertain) and put {date} in the notes",
+                f"{before}, marked uncertain ('?'), and put {date} in the notes",
             )
 
     def field_columns(self, event_types: list[str]) -> dict[str, str]:
@@ -586,7 +606,8 @@ class _Importer:
                 date = group.events[event_type]
                 event: dict[str, Any] = {"type": event_type}
                 if date is not None:
-                    event["date"] = str(date)
+                    uncertain = event_type in group.uncertain and date.qualifier is None
+                    event["date"] = f"{date}?" if uncertain else str(date)
                 events.append(event)
             notes = list(group.notes)
             if group.reasons:
