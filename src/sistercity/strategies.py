@@ -176,7 +176,7 @@ _json_values: Final = st.recursive(
 #: ``x-`` extension keys with plain JSON values.
 _extensions: Final = st.dictionaries(
     _plain_texts.map(lambda key: "x-" + key), _json_values, max_size=2
-)
+).map(lambda found: dict(sorted(found.items())))  # canonical: written sorted
 
 
 def _slug(text: str) -> str:
