@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sistercity import Agreement, AgreementKind, City, Event, Issue, RecordRef
+from sistercity import Agreement, AgreementKind, City, Event, Issue, RecordRef, strategies
 from sistercity._collection import CollectionCheck, format_place_key
 
 TODAY = dt.date(2026, 1, 1)
@@ -509,3 +509,26 @@ def test_place_keys_read_well_in_messages() -> None:
     assert format_place_key(("GB", None, "municipality", "manchester")) == (
         "'manchester' (GB, municipality)"
     )
+
+
+@given(
+    st.lists(strategies.agreements(), max_size=4),
+    st.lists(st.integers(0, 3), max_size=3),
+    st.randoms(use_true_random=False),
+)
+def test_shuffling_never_changes_the_findings_on_public_strategy_agreements(
+    agreements: list[Agreement], repeats: list[int], random: Random
+) -> None:
+    """The same property over the public strategy's agreements (any level, geonames ids, names
+    without ids, three or more parties, per-party suspensions), some of them repeated.
+    """
+    agreements = agreements + [agreements[n] for n in repeats if n < len(agreements)]
+    tags = [f"r{n}" for n in range(len(agreements))]
+    order = list(range(len(agreements)))
+    random.shuffle(order)
+    before = tagged_findings(agreements, tags)
+    after = tagged_findings([agreements[n] for n in order], [tags[n] for n in order])
+    assert before == after
+    # a repeated agreement is always a duplicate id and a duplicate agreement
+    if len(set(map(id, agreements))) < len(agreements):
+        assert {"duplicate-id", "duplicate-agreement"} <= {rule for rule, *_ in before}

@@ -27,6 +27,7 @@ from sistercity import (
     UnknownRuleError,
     collection_rule,
     record_rule,
+    strategies,
     unregister_rule,
 )
 from sistercity._collection import CollectionCheck
@@ -643,3 +644,26 @@ def test_to_networkx_without_networkx_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "networkx", None)
     with pytest.raises(ImportError, match=r"sistercity\[graph\]"):
         registry.to_networkx()
+
+
+@given(st.lists(strategies.agreements(), max_size=4), st.data(), days)
+def test_partners_agree_with_status_on_for_public_strategy_agreements(
+    agreements: list[Agreement], data: st.DataObject, day: dt.date
+) -> None:
+    """``partners_of`` against ``status_on`` over the public strategy's agreements (three or
+    more parties, per-party suspensions, places without ids).
+    """
+    places = [party for a in agreements for party in a.parties] or list(PLACES)
+    place = data.draw(st.sampled_from(places))
+    registry = Registry(agreements, today=TODAY)
+    expected = {
+        party.key
+        for a in agreements
+        if place.key in {p.key for p in a.parties}
+        and a.status_on(day, today=TODAY) is Status.ACTIVE
+        for party in a.parties
+        if party.key != place.key
+    }
+    keys = [c.key for c in registry.partners_of(place, on=day)]
+    assert len(keys) == len(set(keys))
+    assert set(keys) == expected

@@ -113,13 +113,18 @@ _K = TypeVar("_K")
 
 
 def _append(table: dict[_K, int | list[int]], key: _K, seq: int) -> None:
-    """Record ``seq`` under ``key``: a bare int for the first, a list once there are two."""
+    """Record ``seq`` under ``key``: a bare int for the first, a list once there are two.
+
+    A record already last under ``key`` is not added again (one record may name the same
+    geonames id on two parties).
+    """
     found = table.get(key)
     if found is None:
         table[key] = seq
     elif isinstance(found, int):
-        table[key] = [found, seq]
-    else:
+        if found != seq:
+            table[key] = [found, seq]
+    elif found[-1] != seq:
         found.append(seq)
 
 
@@ -148,15 +153,29 @@ class CollectionCheck:
     [('duplicate-agreement', ['a', 'b'])]
     """
 
-    __slots__ = ("_dates", "_groups", "_ids", "_keys", "_place_ids", "_records", "_today")
+    __slots__ = (
+        "_carriers",
+        "_conflicts",
+        "_countries",
+        "_dates",
+        "_groups",
+        "_ids",
+        "_keys",
+        "_records",
+        "_today",
+    )
 
     def __init__(self, *, today: dt.date | str | PartialDate | None = None) -> None:
         self._today = dt.date.today() if today is None else as_day(today)
         self._records: list[_Summary] = []
         self._ids: dict[str, int | list[int]] = {}
-        self._groups: dict[frozenset[PlaceKey], int | list[int]] = {}
-        # place id ("Q64", "geonames:2950159") -> {country: first seq or seqs}
-        self._place_ids: dict[str, dict[str, int | list[int]]] = {}
+        # the place keys of a record, sorted -> its records
+        self._groups: dict[tuple[PlaceKey, ...], int | list[int]] = {}
+        # place id ("Q64", "geonames:2950159") -> its first country, and the records naming it
+        self._countries: dict[str, str] = {}
+        self._carriers: dict[str, int | list[int]] = {}
+        # place ids seen with more than one country -> {country: records}
+        self._conflicts: dict[str, dict[str, int | list[int]]] = {}
         # interning tables, so that records share equal keys, key sets and dates
         self._keys: dict[PlaceKey, PlaceKey] = {}
         self._dates: dict[dt.date, dt.date] = {}
@@ -189,12 +208,8 @@ class CollectionCheck:
             if party.geonames is not None:
                 tokens.append(f"geonames:{party.geonames}")
             for token in tokens:
-                by_country = self._place_ids.setdefault(sys.intern(token), {})
-                found = by_country.get(party.country)
-                # one record may name the same geonames id on two parties: count it once
-                if found != seq and not (isinstance(found, list) and found[-1] == seq):
-                    _append(by_country, sys.intern(party.country), seq)
-        group = frozenset(keys)
+                self._place_id(sys.intern(token), sys.intern(party.country), seq)
+        group = tuple(sorted(keys, key=_sort_text))
         start, end = agreement.period()
         if start is not None:
             start = self._dates.setdefault(start, start)
@@ -207,6 +222,16 @@ class CollectionCheck:
         )
         _append(self._ids, rid, seq)
         _append(self._groups, group, seq)
+
+    def _place_id(self, token: str, country: str, seq: int) -> None:
+        first = self._countries.setdefault(token, country)
+        conflict = self._conflicts.get(token)
+        if conflict is not None:
+            _append(conflict, country, seq)
+        elif first != country:
+            self._conflicts[token] = {first: _seqs(self._carriers.pop(token)), country: seq}
+        else:
+            _append(self._carriers, token, seq)
 
     def issues(self) -> list[Issue]:
         """Every collection finding so far, sorted by first record and rule (see module doc)."""
@@ -250,9 +275,7 @@ class CollectionCheck:
                 )
 
     def _conflicting_cities(self) -> Iterator[tuple[list[int], Issue]]:
-        for token, by_country in self._place_ids.items():
-            if len(by_country) < 2:
-                continue
+        for token, by_country in self._conflicts.items():
             seqs: list[int] = []
             parts = []
             for country in sorted(by_country):
@@ -274,7 +297,7 @@ class CollectionCheck:
             yield from self._duplicates_in(group, found)
 
     def _duplicates_in(
-        self, group: frozenset[PlaceKey], seqs: list[int]
+        self, group: tuple[PlaceKey, ...], seqs: list[int]
     ) -> Iterator[tuple[list[int], Issue]]:
         records = self._records
         pairs: list[tuple[int, int]] = []
@@ -309,12 +332,12 @@ class CollectionCheck:
                     yield self._duplicate_issue(group, list(pair))
 
     def _duplicate_issue(
-        self, group: frozenset[PlaceKey], seqs: list[int]
+        self, group: tuple[PlaceKey, ...], seqs: list[int]
     ) -> tuple[list[int], Issue]:
         records = [self._records[seq] for seq in seqs]
         ids = ", ".join(repr(rid) for rid in sorted(r.id for r in records))
         kinds = sorted({r.kind.value for r in records})
-        places = ", ".join(format_place_key(key) for key in sorted(group, key=_sort_text))
+        places = ", ".join(format_place_key(key) for key in group)
         kind_text = f"kind {kinds[0]!r}" if len(kinds) == 1 else f"kinds {' / '.join(kinds)}"
         return self._issue(
             "duplicate-agreement",

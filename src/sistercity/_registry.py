@@ -12,11 +12,11 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Final, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Event, EventType, Status
-from ._collection import CollectionCheck
+from ._collection import COLLECTION_RULES, CollectionCheck
 from ._dates import PartialDate, as_day
 from ._places import City, PlaceKey
 from ._report import Issue, RecordRef, Report
-from ._rules import RuleSelection, run_custom
+from ._rules import RULES, UNIGNORABLE, RuleSelection, run_custom
 
 __all__ = ["Registry"]
 
@@ -411,12 +411,22 @@ class Registry:
 
         selection = RuleSelection.of(select, ignore)
         now = self._now(today)
+        # A member is a constructed Agreement, so the record rules that only a raw record can
+        # break (malformed-record, unknown-field) never fire: skip a pass nobody asked for.
+        record_pass = any(
+            selection.wants(rule.id)
+            for rule in RULES.values()
+            if rule.scope == "record" and rule.id not in UNIGNORABLE
+        )
+        collection_pass = any(selection.wants(rule) for rule in COLLECTION_RULES)
         issues: list[Issue] = []
         check = CollectionCheck(today=now)
         for index, agreement in enumerate(self._agreements):
-            report = validate_record(agreement, select=select, ignore=ignore, today=now)
-            issues.extend(i.located(index=index, id=agreement.id) for i in report)
-            check.add(agreement, RecordRef(agreement.id, index))
+            if record_pass:
+                report = validate_record(agreement, select=select, ignore=ignore, today=now)
+                issues.extend(i.located(index=index, id=agreement.id) for i in report)
+            if collection_pass:
+                check.add(agreement, RecordRef(agreement.id, index))
         issues.extend(selection.filter(check.issues()))
         for rule in selection.custom("collection"):
             issues.extend(run_custom(rule, self._agreements))
