@@ -337,7 +337,10 @@ def test_statement_with_unreadable_time_is_refused(tmp_path: Path) -> None:
             "mainsnak": {
                 "snaktype": "value",
                 "property": "P190",
-                "datavalue": {"value": {"entity-type": "item", "id": "Q1"}, "type": "wikibase-entityid"},
+                "datavalue": {
+                    "value": {"entity-type": "item", "id": "Q1"},
+                    "type": "wikibase-entityid",
+                },
             },
             "type": "statement",
             "rank": "normal",

@@ -53,9 +53,7 @@ def _report(result: ImportResult, unit: str, out: str, stream: TextIO) -> None:
         print(line, file=stream)
 
 
-def _run(
-    args: argparse.Namespace, unit: str, work: Callable[[], ImportResult]
-) -> int:
+def _run(args: argparse.Namespace, unit: str, work: Callable[[], ImportResult]) -> int:
     stream: TextIO = getattr(args, "stderr", None) or sys.stderr
     try:
         result = work()
@@ -131,7 +129,5 @@ def add_parser(subparsers: Any) -> None:
     )
     table.add_argument("file", metavar="FILE", help="the CSV or TSV file")
     table.add_argument("--map", required=True, metavar="MAPPING.toml", help="the mapping file")
-    table.add_argument(
-        "-o", "--output", required=True, type=_existing_output, metavar="OUT.jsonl"
-    )
+    table.add_argument("-o", "--output", required=True, type=_existing_output, metavar="OUT.jsonl")
     table.set_defaults(handler=run_table)

@@ -152,7 +152,7 @@ def _known_names() -> dict[str, tuple[str, str]]:
             value = getattr(country, attr, None)
             norm = normalize_name(value) if value else None
             if norm:
-                names.setdefault(norm, (value, country.alpha_2))
+                names.setdefault(norm, (str(value), str(country.alpha_2)))
     for raw_code, aliases in DATA.items():
         code = _from_library_code(str(raw_code).strip().upper())
         if code is None:

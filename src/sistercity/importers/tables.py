@@ -1,8 +1,8 @@
-"""Tables (CSV, TSV) with a TOML mapping file, to records (SPEC §7).
+r"""Tables (CSV, TSV) with a TOML mapping file, to records (SPEC §7).
 
 The mapping file says which column holds what::
 
-    delimiter = ","                  # optional; "\\t" for TSV; default from the extension
+    delimiter = ","                  # optional; "\t" for TSV; default from the extension
     encoding = "utf-8"               # optional (a byte-order mark is always skipped)
 
     [columns]                        # a column name, or { value = "..." } for a constant
@@ -123,7 +123,7 @@ class Mapping:
     source: str | None = None
 
     def country_override(self, text: str) -> str | None:
-        """This file's own code for a spelling, if ``[countries]`` gives one."""
+        """The code ``[countries]`` gives a spelling, if any."""
         if not self.countries:
             return None
         return self.countries.get(_spelling(text))
@@ -150,17 +150,15 @@ def _column(value: object, where: str) -> Column:
         extra = sorted(set(value) - {"value"})
         if extra:
             raise MappingError(
-                f"{where}: a constant is written {{ value = \"...\" }} (got the keys "
+                f'{where}: a constant is written {{ value = "..." }} (got the keys '
                 f"{', '.join(map(repr, sorted(value)))})"
             )
         constant = value.get("value")
         if not isinstance(constant, str):
-            raise MappingError(
-                f"{where}: 'value' must be a string (got {type(constant).__name__})"
-            )
+            raise MappingError(f"{where}: 'value' must be a string (got {type(constant).__name__})")
         return Column(value=constant)
     raise MappingError(
-        f"{where}: expected a column name or {{ value = \"...\" }} (got "
+        f'{where}: expected a column name or {{ value = "..." }} (got '
         f"{type(value).__name__} {value!r})"
     )
 
@@ -174,7 +172,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
     delimiter = data.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise MappingError(
-            f"{where}: 'delimiter' must be one character, such as \",\" or \"\\t\" "
+            f'{where}: \'delimiter\' must be one character, such as "," or "\\t" '
             f"(got {delimiter!r})"
         )
     encoding = data.get("encoding", "utf-8")
@@ -193,7 +191,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
         if key in ("a", "b"):
             if not isinstance(value, dict):
                 raise MappingError(
-                    f"{where}: columns.{key} holds the party's fields ({key}.name = \"...\", "
+                    f'{where}: columns.{key} holds the party\'s fields ({key}.name = "...", '
                     f"...), got {value!r}"
                 )
             for field, spec in value.items():
@@ -209,7 +207,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
             if f"{party}.{field}" not in columns:
                 raise MappingError(
                     f"{where}: [columns] needs {party}.{field} (a column name, or "
-                    f"{{ value = \"...\" }} for a constant)"
+                    f'{{ value = "..." }} for a constant)'
                 )
     if "term" in columns and "kind" in columns:
         raise MappingError(f"{where}: [columns] takes 'term' or 'kind', not both")
@@ -217,7 +215,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
     terms: dict[str, AgreementKind] = {}
     raw_terms = data.get("terms", {})
     if not isinstance(raw_terms, dict):
-        raise MappingError(f"{where}: [terms] must be a table of term = \"kind\"")
+        raise MappingError(f'{where}: [terms] must be a table of term = "kind"')
     for term, kind in raw_terms.items():
         if not isinstance(kind, str) or kind not in AgreementKind._value2member_map_:
             raise MappingError(
@@ -227,7 +225,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
     countries: dict[str, str] = {}
     raw_countries = data.get("countries", {})
     if not isinstance(raw_countries, dict):
-        raise MappingError(f"{where}: [countries] must be a table of spelling = \"CC\"")
+        raise MappingError(f'{where}: [countries] must be a table of spelling = "CC"')
     for spelling, code in raw_countries.items():
         if not isinstance(code, str) or not is_country_code(code):
             raise MappingError(
@@ -327,8 +325,10 @@ _TRAILING_PARENTHETICAL: Final = re.compile(r"(.*\S)\s*\(([^()]+)\)")
 
 
 def _country_in_name(name: str) -> tuple[str, str]:
-    """Split ``"Varna, Bulgaria"`` or ``"Witebsk (Belarus)"`` into the name and the country
-    text (``""`` when there is nothing to split)."""
+    """Split ``"Varna, Bulgaria"`` or ``"Witebsk (Belarus)"`` into name and country text.
+
+    The country text is ``""`` when there is nothing to split.
+    """
     match = _TRAILING_PARENTHETICAL.fullmatch(name)
     if match is not None:
         return match.group(1), match.group(2).strip()
@@ -379,7 +379,9 @@ class _Importer:
         name_spec = cols[f"{side}.name"]
         name = " ".join(row.get(name_spec).split())
         if not name:
-            row.refuse(key_path(base, "name"), f"{name_spec.describe()} is empty: a party needs a name")
+            row.refuse(
+                key_path(base, "name"), f"{name_spec.describe()} is empty: a party needs a name"
+            )
             return None
         country_spec = cols[f"{side}.country"]
         cell = " ".join(row.get(country_spec).split())
@@ -439,10 +441,10 @@ class _Importer:
         if near is not None:
             hint = (
                 f"; the nearest known name is {near[0]!r} ({near[1]}): if that is meant, add "
-                f"\"{cell}\" = \"{near[1]}\" to [countries] in the mapping file"
+                f'"{cell}" = "{near[1]}" to [countries] in the mapping file'
             )
         else:
-            hint = f"; add \"{cell}\" = \"CC\" (its ISO code) to [countries] in the mapping file"
+            hint = f'; add "{cell}" = "CC" (its ISO code) to [countries] in the mapping file'
         return f"{spec.describe()}: {cell!r} is not a country name or code that resolves{hint}"
 
     def kind(self, row: _Row) -> tuple[str, str | None]:
@@ -592,9 +594,9 @@ class _Importer:
                 if key.endswith(".name"):
                     out[f"$.parties[{index}]"] = spec.describe()
         for index, event_type in enumerate(event_types):
-            spec = self.mapping.columns.get(event_type)
-            if spec is not None:
-                out[f"$.events[{index}].date"] = spec.describe()
+            column = self.mapping.columns.get(event_type)
+            if column is not None:
+                out[f"$.events[{index}].date"] = column.describe()
         return out
 
     def drafts(self) -> Iterator[Draft]:
@@ -669,8 +671,9 @@ def import_table(
         if spec.column is None:
             continue
         if spec.column not in header:
-            near = difflib.get_close_matches(spec.column, list(header), n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
+            folded = {name.casefold(): name for name in header}
+            near = difflib.get_close_matches(spec.column.casefold(), list(folded), n=1)
+            hint = f"; did you mean {folded[near[0]]!r}?" if near else ""
             raise MappingError(
                 f"{where}: columns.{key} names the column {spec.column!r}, which is not in the "
                 f"header of {file} ({', '.join(map(repr, header))}){hint}"
@@ -693,7 +696,7 @@ def import_table(
         importer.read += 1
         importer.row(header, cells, line)
     records = finish(importer.drafts(), importer.issues, importer.refused, today=today)
-    importer.issues.sort(key=lambda issue: (issue.line or 0))
+    importer.issues.sort(key=lambda issue: issue.line or 0)
     return ImportResult(
         records, importer.issues, importer.read, dict(importer.refused), {}, importer.merged
     )

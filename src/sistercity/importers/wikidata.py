@@ -88,7 +88,9 @@ def julian_to_gregorian(year: int, month: int, day: int) -> dt.date:
         raise _Unreadable(f"month {month:02d} does not exist")
     last = 29 if month == 2 and year % 4 == 0 else calendar.monthrange(2001, month)[1]
     if not 1 <= day <= last:
-        raise _Unreadable(f"{year:04d}-{month:02d} has days 01 to {last:02d} in the Julian calendar")
+        raise _Unreadable(
+            f"{year:04d}-{month:02d} has days 01 to {last:02d} in the Julian calendar"
+        )
     a = (14 - month) // 12
     y = year + 4800 - a
     m = month + 12 * a - 3
@@ -247,9 +249,9 @@ class _Pool:
                 place.countries.append((rank, country, has_end))
         for claim in claims.get("P297") or ():
             value = ((claim.get("mainsnak") or {}).get("datavalue") or {}).get("value")
-            if claim.get("rank") != "deprecated" and isinstance(value, str):
-                if place.own_code is None or claim.get("rank") == "preferred":
-                    place.own_code = value
+            usable = claim.get("rank") != "deprecated" and isinstance(value, str)
+            if usable and (place.own_code is None or claim.get("rank") == "preferred"):
+                place.own_code = value
         for index, claim in enumerate(claims.get("P190") or ()):
             if isinstance(claim, Mapping):
                 self.add_claim(qid, claim, file, line, f"{path}.claims.P190[{index}]")
@@ -468,8 +470,8 @@ def _read(pool: _Pool, file: str) -> None:
             pool.add_entity(entity, file, None, f"$[{index}]")
     else:
         raise ImportFailed(
-            f"{file}: expected Wikidata entity JSON ({{\"entities\": ...}}, an entity, or dump "
-            f"lines) or SPARQL JSON results ({{\"head\": ..., \"results\": ...}}); got a JSON "
+            f'{file}: expected Wikidata entity JSON ({{"entities": ...}}, an entity, or dump '
+            f'lines) or SPARQL JSON results ({{"head": ..., "results": ...}}); got a JSON '
             f"{type(document).__name__} without those keys"
         )
 
@@ -605,12 +607,12 @@ def _pairs(pool: _Pool, lang: str, result: _Counts) -> Iterator[Draft]:
             result.skipped["deprecated-statement"] += 1
             continue
         if statement.partner is None or statement.partner == statement.subject:
-            problem = statement.partner_problem or "the partner is the place itself"
+            why = statement.partner_problem or "the partner is the place itself"
             pool.issues.append(
                 Issue(
                     "unresolved-reference",
                     Severity.ERROR,
-                    f"{_describe(statement)}: {problem}; not imported",
+                    f"{_describe(statement)}: {why}; not imported",
                     "$.parties",
                     file=statement.file,
                     line=statement.line,
@@ -718,7 +720,10 @@ def import_wikidata(
     Raises :class:`~sistercity.importers.ImportFailed` for a file that cannot be read or is
     neither format; every problem with a statement is an issue in the result.
     """
-    files = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else list(map(os.fspath, paths))
+    if isinstance(paths, str | os.PathLike):
+        files = [os.fspath(paths)]
+    else:
+        files = [os.fspath(path) for path in paths]
     pool = _Pool()
     for file in files:
         _read(pool, file)
