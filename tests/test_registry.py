@@ -638,6 +638,15 @@ def test_to_networkx_gives_places_as_nodes_and_agreements_as_edges() -> None:
     assert nx.degree(graph, "Q18125") == 3
 
 
+def test_to_networkx_keeps_agreements_that_share_an_id() -> None:
+    pytest.importorskip("networkx")
+    again = record(MANCHESTER_SPB.id, "cooperation", [SPB, MANCHESTER])
+    graph = Registry([MANCHESTER_SPB, again]).to_networkx(today=TODAY)
+    edges = graph.get_edge_data("Q18125", "Q656")
+    assert sorted(edge["kind"].value for edge in edges.values()) == ["cooperation", "friendship"]
+    assert edges[MANCHESTER_SPB.id]["agreement"] is MANCHESTER_SPB
+
+
 def test_to_networkx_without_networkx_says_how_to_install_it(
     registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -439,7 +439,8 @@ class Registry:
 
         Nodes are keyed by place identity (:attr:`City.key`) and carry ``city`` (the first
         ``City`` seen), ``name`` and ``country``. Each agreement is an edge between each two of
-        its parties, keyed by its id, carrying ``agreement``, ``id``, ``kind``, ``term``,
+        its parties, keyed by its id (a repeated id between the same places gets the next free
+        integer key instead), carrying ``agreement``, ``id``, ``kind``, ``term``,
         ``status`` (now: ``status_on(today)``), ``start`` and ``end`` (its period, SPEC §5;
         ``None`` when unbounded) and ``supersedes``. Needs the optional extra
         ``sistercity[graph]``.
@@ -469,7 +470,10 @@ class Registry:
             parties = agreement.parties
             for i, first in enumerate(parties):
                 for second in parties[i + 1 :]:
-                    graph.add_edge(first.key, second.key, key=agreement.id, **attributes)
+                    edge_key: str | None = agreement.id
+                    if graph.has_edge(first.key, second.key, edge_key):
+                        edge_key = None  # a repeated id (duplicate-id): networkx picks a free key
+                    graph.add_edge(first.key, second.key, key=edge_key, **attributes)
         return graph
 
     def _now(self, today: Day | None) -> dt.date:
