@@ -310,6 +310,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_convert(args: argparse.Namespace) -> int:
     source: str = args.input
     target: str = args.output
+    if os.path.isdir(target):
+        raise UsageError(f"sistercity convert: error: {target}: is a directory")
     try:
         out_format = recordio.format_of(target, args.output_format)
     except recordio.UnknownFormat as exc:
