@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
+from docutils import nodes  # type: ignore[import-untyped]
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -47,12 +47,74 @@ def _fence(language: str, text: str) -> str:
     return f"{ticks}{language}\n{text.rstrip()}\n{ticks}\n"
 
 
+def _record(id: str, a: dict[str, Any], b: dict[str, Any], *events: Any, **more: Any) -> Any:
+    record = {"id": id, "kind": more.pop("kind", "twinning"), "parties": [a, b]}
+    record["events"] = [{"type": t} | ({"date": d} if d else {}) for t, d in events]
+    record.update(more)
+    record["sources"] = ["https://example.org/"]
+    return record
+
+
+_GLASGOW = {"name": "Glasgow", "country": "GB", "wikidata": "Q4093"}
+_ROSTOV = {"name": "Rostov-on-Don", "country": "RU", "wikidata": "Q908"}
+_BETHLEHEM = {"name": "Bethlehem", "country": "PS", "wikidata": "Q5776"}
+_NUREMBERG = {"name": "Nuremberg", "country": "DE", "wikidata": "Q2090"}
+
+#: Collections of records that break each collection rule (the record rules' examples are
+#: sistercity._examples.EXAMPLES).
+COLLECTION_EXAMPLES: dict[str, list[Any]] = {
+    "duplicate-id": [
+        _record("glasgow-1986", _GLASGOW, _ROSTOV, ("signed", "1986")),
+        _record("glasgow-1986", _GLASGOW, _NUREMBERG, ("signed", "1985")),
+    ],
+    "conflicting-city": [
+        _record("glasgow-rostov-on-don-1986", _GLASGOW, _ROSTOV, ("signed", "1986")),
+        _record(
+            "glasgow-ky-bethlehem",
+            {"name": "Glasgow", "country": "US", "wikidata": "Q4093"},
+            _BETHLEHEM,
+            ("signed", "2006"),
+        ),
+    ],
+    "duplicate-agreement": [
+        _record("glasgow-rostov-on-don-1986", _GLASGOW, _ROSTOV, ("signed", "1986")),
+        _record("wikidata-Q908-Q4093", _ROSTOV, _GLASGOW, ("signed", None), kind="unspecified"),
+    ],
+    "unknown-supersedes": [
+        _record(
+            "glasgow-nuremberg-1985",
+            _GLASGOW,
+            _NUREMBERG,
+            ("signed", "1985"),
+            supersedes="glasgow-nuremberg-friendship",
+        ),
+    ],
+    "superseded-still-active": [
+        _record(
+            "glasgow-bethlehem-friendship",
+            _GLASGOW,
+            _BETHLEHEM,
+            ("signed", "2006"),
+            kind="friendship",
+        ),
+        _record(
+            "glasgow-bethlehem-2016",
+            _GLASGOW,
+            _BETHLEHEM,
+            ("signed", "2016"),
+            supersedes="glasgow-bethlehem-friendship",
+        ),
+    ],
+}
+
+
 def _examples() -> Mapping[str, Any]:
     try:
         module = importlib.import_module("sistercity._examples")
     except ImportError:
-        return {}
-    examples: Mapping[str, Any] = module.EXAMPLES
+        return dict(COLLECTION_EXAMPLES)
+    examples: dict[str, Any] = dict(module.EXAMPLES)
+    examples.update(COLLECTION_EXAMPLES)
     return examples
 
 
@@ -239,9 +301,7 @@ def draw_pictures(app: Sphinx) -> None:
         ("suspensions-2022.svg", wave, None),
     )
     for name, chosen, place in pictures:
-        _write_if_changed(
-            folder / name, timeline.render(chosen, place=place, today=DOCS_TODAY)
-        )
+        _write_if_changed(folder / name, timeline.render(chosen, place=place, today=DOCS_TODAY))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,22 +309,57 @@ def draw_pictures(app: Sphinx) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def _lookup(path: str) -> Any:
+    """The object a dotted name stands for (``sistercity.importers.tables.Mapping``), or None."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for name in parts[cut:]:
+                found = getattr(found, name)
+        except AttributeError:
+            return None
+        return found
+    return None
+
+
 def _missing_reference(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
 ) -> nodes.reference | None:
+    """Resolve ``sistercity._module.Name`` to the documented name of the same object.
+
+    Type hints name the module where an object is defined (``sistercity._agreements``); the
+    docs document it where users import it (``sistercity.Agreement``).
+    """
     target = node.get("reftarget", "")
-    if node.get("refdomain") != "py" or not target.startswith("sistercity."):
+    module = node.get("py:module") or ""
+    if node.get("refdomain") != "py":
         return None
-    name = target.rsplit(".", 1)[-1]
-    if name not in sc.__all__ or target == f"sistercity.{name}":
+    if "." not in target and module.startswith("sistercity"):
+        target = f"{module}.{target}"
+    if not target.startswith("sistercity."):
+        return None
+    wanted = _lookup(target)
+    if wanted is None:
         return None
     domain = env.get_domain("py")
-    builder = app.builder
-    node["reftarget"] = f"sistercity.{name}"
-    resolved: nodes.reference | None = domain.resolve_xref(
-        env, node.get("refdoc", ""), builder, node["reftype"], f"sistercity.{name}", node, contnode
-    )
-    return resolved
+    for name, *_ in domain.get_objects():
+        if name == target or not name.startswith("sistercity.") or name.count(".") > 3:
+            continue
+        if name.rsplit(".", 1)[-1] != target.rsplit(".", 1)[-1] and not isinstance(
+            wanted, type
+        ):
+            continue
+        if _lookup(name) is wanted:
+            resolved: nodes.reference | None = domain.resolve_xref(
+                env, node.get("refdoc", ""), app.builder, node["reftype"], name, node, contnode
+            )
+            if resolved is not None:
+                return resolved
+    return None
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
