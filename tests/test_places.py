@@ -14,7 +14,8 @@ from sistercity import City, FormerName, InvalidAgreement, PartialDate, PlaceLev
 
 def named(city: City, *former: FormerName) -> City:
     """``city`` with ``former`` names (evolve: see test_former_names_type_check_as_a_list)."""
-    return attrs.evolve(city, former_names=former)
+    changes: dict[str, Any] = {"former_names": former}
+    return attrs.evolve(city, **changes)
 
 
 def saint_petersburg() -> City:
