@@ -15,7 +15,7 @@ import sistercity  # noqa: E402
 
 project = "sistercity"
 author = "The sistercity developers"
-copyright = "the sistercity developers"  # noqa: A001
+copyright = "the sistercity developers"
 release = sistercity.__version__
 version = release
 

@@ -349,9 +349,7 @@ def _missing_reference(
     for name, *_ in domain.get_objects():
         if name == target or not name.startswith("sistercity.") or name.count(".") > 3:
             continue
-        if name.rsplit(".", 1)[-1] != target.rsplit(".", 1)[-1] and not isinstance(
-            wanted, type
-        ):
+        if name.rsplit(".", 1)[-1] != target.rsplit(".", 1)[-1] and not isinstance(wanted, type):
             continue
         if _lookup(name) is wanted:
             resolved: nodes.reference | None = domain.resolve_xref(
