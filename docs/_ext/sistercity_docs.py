@@ -264,7 +264,8 @@ def bundled_agreements() -> list[sc.Agreement]:
     out: list[sc.Agreement] = []
     seen: set[str] = set()
     for path in sorted(DATA.glob("*")):
-        if path.suffix not in (".jsonl", ".ndjson", ".json", ".csv"):
+        # the files of mistakes are there to be validated, not to be drawn
+        if path.suffix not in (".jsonl", ".ndjson", ".json", ".csv") or "mistake" in path.name:
             continue
         for item in io.read(path):
             if item.issue is not None:

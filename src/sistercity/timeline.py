@@ -46,12 +46,12 @@ from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt, write_atomic
 
 __all__ = ["EventSpan", "NoSuchPlace", "add_parser", "bar_spans", "render"]
 
-_WIDTH: Final = 960.0
+_WIDTH: Final = 800.0
 _ROW: Final = 46.0
 _BAR: Final = 16.0
 _TOP: Final = 56.0
 _PAD: Final = 16.0
-_CHAR: Final = 7.0
+_CHAR: Final = 7.2
 _WIKIDATA: Final = re.compile(r"Q[1-9][0-9]*")
 _SHOWN: Final = (Status.PROPOSED, Status.ACTIVE, Status.SUSPENDED, Status.ENDED)
 
@@ -373,38 +373,48 @@ def render(
 
 
 def _legend(canvas: Canvas, top: float) -> float:
-    """Draw the legend from ``top``; return the picture's height."""
+    """Draw the legend from ``top``, in as many rows as it needs; return the picture's height."""
     legend = canvas.group(canvas.root, class_="legend")
-    cx = _PAD
+    row_height = _BAR + 14
+    cx, cy = _PAD, top
+
+    def place(width: float) -> tuple[float, float]:
+        nonlocal cx, cy
+        if cx > _PAD and cx + width > _WIDTH - _PAD:
+            cx, cy = _PAD, cy + row_height
+        at = (cx, cy)
+        cx += width + 22
+        return at
+
     for status in _SHOWN:
         ended = status is Status.ENDED
+        x, y = place(30 + len(status.value) * _CHAR)
         canvas.rect(
             legend,
-            cx,
-            top + (4.8 if ended else 0),
+            x,
+            y + (4.8 if ended else 0),
             24,
             _BAR * (0.4 if ended else 1),
             fill=STATUS_COLOURS[status],
         )
-        canvas.text(legend, cx + 30, top + 12, status.value, fill=INK)
-        cx += 30 + len(status.value) * _CHAR + 22
-    canvas.rect(legend, cx, top, 24, _BAR, fill=STATUS_COLOURS[Status.ACTIVE], fill_opacity="0.45")
+        canvas.text(legend, x + 30, y + 12, status.value, fill=INK)
+    text = "date known to the month or year"
+    x, y = place(30 + len(text) * _CHAR)
+    canvas.rect(legend, x, y, 24, _BAR, fill=STATUS_COLOURS[Status.ACTIVE], fill_opacity="0.45")
     canvas.path(
         legend,
-        f"M{fmt(cx)},{fmt(top - 2)} V{fmt(top - 7)} H{fmt(cx + 24)} V{fmt(top - 2)}",
+        f"M{fmt(x)},{fmt(y - 2)} V{fmt(y - 7)} H{fmt(x + 24)} V{fmt(y - 2)}",
         fill="none",
         stroke=INK,
         stroke_width=1.5,
     )
-    text = "date known to the month or year"
-    canvas.text(legend, cx + 30, top + 12, text, fill=INK)
-    cx += 30 + len(text) * _CHAR + 22
-    canvas.circle(legend, cx + 6, top + 7, 6.5, fill="#FFFFFF", stroke=INK)
-    canvas.text(
-        legend, cx + 6, top + 11, "?", text_anchor="middle", font_size=11, font_weight="700"
-    )
-    canvas.text(legend, cx + 18, top + 12, "date unknown", fill=INK)
-    return top + _BAR + 14
+    canvas.text(legend, x + 30, y + 12, text, fill=INK)
+    text = "date unknown"
+    x, y = place(18 + len(text) * _CHAR)
+    canvas.circle(legend, x + 6, y + 7, 6.5, fill="#FFFFFF", stroke=INK)
+    canvas.text(legend, x + 6, y + 11, "?", text_anchor="middle", font_size=11, font_weight="700")
+    canvas.text(legend, x + 18, y + 12, text, fill=INK)
+    return cy + row_height
 
 
 # ---------------------------------------------------------------------------------------------
