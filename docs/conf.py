@@ -33,7 +33,8 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = f"sistercity {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["sistercity.css"]
 pygments_style = "friendly"
 pygments_dark_style = "monokai"
 

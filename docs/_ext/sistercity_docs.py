@@ -108,6 +108,38 @@ COLLECTION_EXAMPLES: dict[str, list[Any]] = {
 }
 
 
+def compact_json(value: Any, indent: str = "") -> str:
+    """JSON as the record format's examples are written: one line per party, event or record.
+
+    >>> print(compact_json({"id": "a", "parties": [{"name": "A"}, {"name": "B"}]}))
+    {
+      "id": "a",
+      "parties": [
+        {"name": "A"},
+        {"name": "B"}
+      ]
+    }
+    """
+
+    def one_line(item: Any) -> str:
+        return json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
+
+    inner = indent + "  "
+    if isinstance(value, Mapping):
+        lines = []
+        for key, item in value.items():
+            if isinstance(item, list) and item and all(isinstance(i, Mapping) for i in item):
+                body = ",\n".join(inner + "  " + one_line(i) for i in item)
+                lines.append(f"{inner}{json.dumps(key)}: [\n{body}\n{inner}]")
+            else:
+                lines.append(f"{inner}{json.dumps(key)}: {one_line(item)}")
+        return "{\n" + ",\n".join(lines) + f"\n{indent}}}"
+    if isinstance(value, list):
+        body = ",\n".join(inner + compact_json(i, inner).lstrip() for i in value)
+        return "[\n" + body + f"\n{indent}]"
+    return one_line(value)
+
+
 def _examples() -> Mapping[str, Any]:
     try:
         module = importlib.import_module("sistercity._examples")
@@ -181,7 +213,7 @@ def rules_markdown() -> str:
                     f"the docs example for rule {rule.id!r} does not break it any more: "
                     "fix sistercity._examples.EXAMPLES"
                 )
-            shown = json.dumps(example, indent=2, ensure_ascii=False)
+            shown = compact_json(example)
             if isinstance(example, Mapping):
                 out.append("A record that breaks it:\n")
             else:
