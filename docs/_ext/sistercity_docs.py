@@ -279,6 +279,18 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         source[0] = "\n".join(lines)
 
 
+def _always_reread(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages with generated blocks depend on the code, not only on their text: read them again."""
+    out = []
+    for docname in env.found_docs:
+        path = Path(env.doc2path(docname))
+        if path.suffix == ".md" and "\n% sistercity:" in path.read_text(encoding="utf-8"):
+            out.append(docname)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Pictures
 # ---------------------------------------------------------------------------------------------
@@ -396,6 +408,7 @@ def _missing_reference(
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the generators, the pictures and the reference resolver."""
     app.connect("source-read", _source_read)
+    app.connect("env-get-outdated", _always_reread)
     app.connect("builder-inited", draw_pictures)
     app.connect("missing-reference", _missing_reference)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
