@@ -79,6 +79,7 @@ import attrs
 
 from .._agreements import AgreementKind, EventType
 from .._dates import InvalidDate, PartialDate, parse_lenient
+from .._places import PlaceKey, PlaceLevel, name_key
 from .._report import Issue, Severity
 from .._rules import _LEVEL_ALIASES, check_record, key_path
 from .._terms import kind_for_term, normalise_term
@@ -338,6 +339,16 @@ def _country_in_name(name: str) -> tuple[str, str]:
     return name, ""
 
 
+def _place_key(party: dict[str, Any]) -> PlaceKey:
+    """The identity of SPEC §4 (as :attr:`sistercity.City.key`) of a party dict that passed."""
+    if "wikidata" in party:
+        return str(party["wikidata"])
+    if "geonames" in party:
+        return f"geonames:{party['geonames']}"
+    level = str(party.get("level", PlaceLevel.MUNICIPALITY.value))
+    return (party["country"], party.get("subdivision"), level, name_key(party["name"]))
+
+
 def _slug(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -522,10 +533,10 @@ class _Importer:
             ],
             "sources": ["-"],
         }
-        found, agreement = check_record(raw, today=dt.date.max, build=True)
-        if agreement is None:
+        found, _ = check_record(raw, today=dt.date.max, build=False)
+        errors = [issue for issue in found if issue.is_error]
+        if errors:
             columns = self.field_columns(list(events))
-            errors = [issue for issue in found if issue.is_error]
             for issue in errors:
                 column = columns.get(issue.path)
                 where = f" ({column})" if column else ""
@@ -534,7 +545,7 @@ class _Importer:
                 )
             self.refused[errors[0].rule] += 1
             return
-        group_key = (frozenset(p.key for p in agreement.parties), kind)
+        group_key = (frozenset((_place_key(a), _place_key(b))), kind)
         group = self.groups.get(group_key)
         if group is None:
             body: dict[str, Any] = {"id": "", "kind": kind}
