@@ -4,7 +4,7 @@
 need, never the :class:`~sistercity.Agreement` itself, so that a command line can stream records
 of any length. Every rule groups records by a key in a dict (id, place id, set of place keys),
 so the cost is linear in the number of records; pairs are compared only inside a group of
-agreements between the same places.
+agreements between the same places (quadratic only in the size of such a group).
 
 The rules:
 
@@ -60,10 +60,10 @@ COLLECTION_RULES: Final = (
 )
 _RULE_ORDER: Final = {rule: n for n, rule in enumerate(COLLECTION_RULES)}
 
-#: A measured estimate of the memory one record costs a :class:`CollectionCheck`, in bytes,
-#: for two parties with Wikidata ids and year-precision dates, including its ``RecordRef``
-#: (see ``benchmarks/bench_registry.py``, which measures it).
-SUMMARY_BYTES_ESTIMATE: Final = 400
+#: A measured estimate of the memory one record costs a :class:`CollectionCheck`, in bytes:
+#: two parties (most with Wikidata ids), year-precision dates, its ``RecordRef`` with file,
+#: line and a short id (``benchmarks/bench_registry.py`` measured 494-538).
+SUMMARY_BYTES_ESTIMATE: Final = 550
 
 
 def format_place_key(key: PlaceKey) -> str:
