@@ -207,6 +207,17 @@ def test_sample_duplicate_and_conflict(sample: ImportResult) -> None:
     assert celle["notes"] == "signed also given as 1977 (line 11)"
 
 
+def test_the_shipped_example_mapping_fits_the_real_file() -> None:
+    """examples/german_partnerships.toml maps TwinTowns_clean.csv, whose header the sample has."""
+    mapping = Path(__file__).parent.parent / "examples" / "german_partnerships.toml"
+    result = import_table(SAMPLE, mapping)
+    assert (result.read, len(result.records), result.merged) == (12, 9, 2)
+    assert result.refused == {"unresolved-reference": 1}  # Minsk, with no country: not guessed
+    kinds = {r["id"]: r["kind"] for r in result.records}
+    assert kinds["de-abensberg-cz-vratimov-rattimau-friendship-1994"] == "friendship"
+    assert kinds["de-cuxhaven-pt-peniche-unspecified-2000"] == "unspecified"
+
+
 # --------------------------------------------------------------------------------------------
 # Mapping files
 # --------------------------------------------------------------------------------------------

@@ -144,6 +144,5 @@ def refine(a: PartialDate | None, b: PartialDate | None) -> tuple[PartialDate | 
 
 
 # The importers use the helpers above, so they are imported last.
-from .tables import Mapping as TableMapping  # noqa: E402
-from .tables import import_table, load_mapping  # noqa: E402
+from .tables import TableMapping, import_table, load_mapping  # noqa: E402
 from .wikidata import SPARQL_QUERY, import_wikidata  # noqa: E402

@@ -86,7 +86,7 @@ from .._terms import kind_for_term, normalise_term
 from . import Draft, ImportFailed, ImportResult, MappingError, finish, refine
 from .countries import is_country_code, is_subdivision_name, nearest_name, resolve_country
 
-__all__ = ["Column", "Mapping", "import_table", "load_mapping"]
+__all__ = ["Column", "TableMapping", "import_table", "load_mapping"]
 
 PARTY_FIELDS: Final = ("name", "country", "subdivision", "level", "wikidata", "geonames")
 EVENT_FIELDS: Final = tuple(t.value for t in EventType)
@@ -109,7 +109,7 @@ class Column:
 
 
 @attrs.frozen
-class Mapping:
+class TableMapping:
     """A checked mapping file: the columns of each field, and this file's terms and countries.
 
     ``columns`` is keyed ``a.name``, ``b.country``, ``term``, ``signed``...; ``terms`` by
@@ -164,7 +164,7 @@ def _column(value: object, where: str) -> Column:
     )
 
 
-def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
+def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMapping:
     """Check a parsed mapping file; raise :class:`MappingError` naming the first problem."""
     where = source or "mapping"
     for key in data:
@@ -234,10 +234,10 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> Mapping:
                 f"upper case (got {code!r})"
             )
         countries[_spelling(spelling)] = code
-    return Mapping(columns, delimiter, encoding, terms, countries, source)
+    return TableMapping(columns, delimiter, encoding, terms, countries, source)
 
 
-def load_mapping(path: str | os.PathLike[str]) -> Mapping:
+def load_mapping(path: str | os.PathLike[str]) -> TableMapping:
     """Read and check a TOML mapping file; raise :class:`MappingError` when it cannot be used."""
     name = os.fspath(path)
     try:
@@ -370,7 +370,7 @@ def _key_slug(party: dict[str, Any]) -> str:
 
 
 class _Importer:
-    def __init__(self, mapping: Mapping, file: str, today: dt.date | None) -> None:
+    def __init__(self, mapping: TableMapping, file: str, today: dt.date | None) -> None:
         self.mapping = mapping
         self.file = file
         self.today = today
@@ -650,17 +650,17 @@ class _Importer:
 
 def import_table(
     path: str | os.PathLike[str],
-    mapping: Mapping | str | os.PathLike[str],
+    mapping: TableMapping | str | os.PathLike[str],
     *,
     today: dt.date | None = None,
 ) -> ImportResult:
-    """Import a CSV or TSV file with a mapping (a :class:`Mapping` or a TOML file's path).
+    """Import a CSV or TSV file with a mapping (a :class:`TableMapping` or a TOML file's path).
 
     Raises :class:`MappingError` for a mapping that does not fit the file (checked before any
     row is read) and :class:`ImportFailed` for a file that cannot be read; every problem with a
     row is an issue in the result, and the row is counted in ``refused``.
     """
-    if not isinstance(mapping, Mapping):
+    if not isinstance(mapping, TableMapping):
         mapping = load_mapping(mapping)
     file = os.fspath(path)
     delimiter = mapping.delimiter
