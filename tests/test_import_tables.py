@@ -261,6 +261,7 @@ def test_good_mapping(tmp_path: Path) -> None:
         (GOOD.replace('"country"', '{ value = "DE", x = 1 }'), '{ value = "..." }'),
         ('delimiter = ";;"\n' + GOOD, "one character"),
         ('encoding = "klingon"\n' + GOOD, "unknown encoding"),
+        ('dayfirst = "yes"\n' + GOOD, "'dayfirst' must be true or false"),
         ("[columns\n", "not a valid TOML file"),
     ],
 )
@@ -341,6 +342,28 @@ def test_party_ids_and_levels(tmp_path: Path) -> None:
     (issue,) = [i for i in result.issues if i.is_error]
     assert (issue.line, issue.path) == (3, "$.parties[1].geonames")
     assert "'abc'" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("dayfirst", "expected"),
+    [("", None), ("dayfirst = true\n", "1990-05-12"), ("dayfirst = false\n", "1990-12-05")],
+)
+def test_dayfirst(tmp_path: Path, dayfirst: str, expected: str | None) -> None:
+    table = "city,country,partner,land,year\nAachen,DE,Reims,France,12.05.1990\n"
+    result = run(tmp_path, dayfirst + GOOD, table)
+    if expected is None:
+        assert result.records == []
+        (issue,) = result.issues
+        assert (issue.rule, issue.line) == ("unresolved-reference", 2)
+        assert "could be day/month or month/day" in issue.message
+    else:
+        assert result.records[0]["events"] == [{"type": "signed", "date": expected}]
+
+
+def test_spreadsheet_years(tmp_path: Path) -> None:
+    table = "city,country,partner,land,year\nAachen,DE,Reims,France,1967.0\n"
+    result = run(tmp_path, GOOD, table)
+    assert result.records[0]["events"] == [{"type": "signed", "date": "1967"}]
 
 
 def test_undecodable_file(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ The mapping file says which column holds what::
 
     delimiter = ","                  # optional; "\t" for TSV; default from the extension
     encoding = "utf-8"               # optional (a byte-order mark is always skipped)
+    dayfirst = true                  # optional: "12.05.1990" is 12 May (false: 5 December)
 
     [columns]                        # a column name, or { value = "..." } for a constant
     a.name = "municipality"          # a.* and b.*: name, country (required), subdivision,
@@ -45,8 +46,10 @@ the column and the reason: nothing disappears):
   and ``unmapped-term``; the term is kept verbatim. An empty cell, or neither key, gives
   ``unspecified``.
 - Dates: one key per event type (``signed = "seit"``). A cell is read as a partial date, then
-  by :func:`sistercity.parse_lenient`; a cell neither reads refuses the row. A row with no
-  date gives one undated ``signed`` event. ``reason`` goes to the last ``suspended``,
+  by :func:`sistercity.parse_lenient`; a cell neither reads refuses the row. An all-numeric
+  date whose day and month could be swapped ("03/04/2022") is refused unless the mapping
+  says ``dayfirst``; a year written as a spreadsheet number ("1962.0") is read as the year.
+  A row with no date gives one undated ``signed`` event. ``reason`` goes to the last ``suspended``,
   ``terminated`` or ``expired`` event (to ``notes`` when there is none); ``source`` goes to
   the record's ``sources``; ``notes`` to ``notes``.
 - A row whose two places are the same place (SPEC §4 identity) is refused
@@ -91,7 +94,8 @@ __all__ = ["Column", "TableMapping", "import_table", "load_mapping"]
 PARTY_FIELDS: Final = ("name", "country", "subdivision", "level", "wikidata", "geonames")
 EVENT_FIELDS: Final = tuple(t.value for t in EventType)
 OTHER_FIELDS: Final = ("term", "kind", "notes", "reason", "source")
-TOP_KEYS: Final = ("delimiter", "encoding", "columns", "terms", "countries")
+TOP_KEYS: Final = ("delimiter", "encoding", "dayfirst", "columns", "terms", "countries")
+_WHOLE_FLOAT: Final = re.compile(r"(\d{4})\.0+")
 _ENDING: Final = (EventType.SUSPENDED.value, EventType.TERMINATED.value, EventType.EXPIRED.value)
 _WIKIDATA_URL: Final = re.compile(r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q\d+)")
 
@@ -122,6 +126,7 @@ class TableMapping:
     terms: dict[str, AgreementKind] = attrs.field(factory=dict)
     countries: dict[str, str] = attrs.field(factory=dict)
     source: str | None = None
+    dayfirst: bool | None = None
 
     def country_override(self, text: str) -> str | None:
         """The code ``[countries]`` gives a spelling, if any."""
@@ -170,6 +175,9 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
     for key in data:
         if key not in TOP_KEYS:
             raise _unknown(key, TOP_KEYS, where)
+    dayfirst = data.get("dayfirst")
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise MappingError(f"{where}: 'dayfirst' must be true or false (got {dayfirst!r})")
     delimiter = data.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise MappingError(
@@ -234,7 +242,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
                 f"upper case (got {code!r})"
             )
         countries[_spelling(spelling)] = code
-    return TableMapping(columns, delimiter, encoding, terms, countries, source)
+    return TableMapping(columns, delimiter, encoding, terms, countries, source, dayfirst)
 
 
 def load_mapping(path: str | os.PathLike[str]) -> TableMapping:
@@ -497,7 +505,9 @@ class _Importer:
             if spec is None or not cell:
                 continue
             try:
-                found[event_type] = parse_lenient(cell)
+                whole = _WHOLE_FLOAT.fullmatch(cell)
+                text = whole.group(1) if whole else cell
+                found[event_type] = parse_lenient(text, dayfirst=self.mapping.dayfirst)
             except InvalidDate as exc:
                 row.refuse(
                     f"$.events[{len(found)}].date",
