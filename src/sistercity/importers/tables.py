@@ -70,6 +70,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import json
 import os
 import re
 import tomllib
@@ -405,7 +406,7 @@ class _Importer:
         country_spec = cols[f"{side}.country"]
         cell = " ".join(row.get(country_spec).split())
         code: str | None = None
-        head, tail = _country_in_name(name)
+        head, tail = _country_in_name(name) if not cell else (name, "")
         tail_code = self.country(tail) if tail else None
         if cell:
             code = self.country(cell)
@@ -457,13 +458,14 @@ class _Importer:
 
     def unresolved_country(self, spec: Column, cell: str) -> str:
         near = nearest_name(cell)
+        key = json.dumps(cell, ensure_ascii=False)  # a TOML basic string
         if near is not None:
             hint = (
                 f"; the nearest known name is {near[0]!r} ({near[1]}): if that is meant, add "
-                f'"{cell}" = "{near[1]}" to [countries] in the mapping file'
+                f'{key} = "{near[1]}" to [countries] in the mapping file'
             )
         else:
-            hint = f'; add "{cell}" = "CC" (its ISO code) to [countries] in the mapping file'
+            hint = f'; add {key} = "CC" (its ISO code) to [countries] in the mapping file'
         return f"{spec.describe()}: {cell!r} is not a country name or code that resolves{hint}"
 
     def kind(self, row: _Row) -> tuple[str, str | None]:
