@@ -470,8 +470,8 @@ def test_convert_refuses_what_csv_cannot_hold(tmp_path: Path) -> None:
     result = run("convert", source, str(target))
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        f"{source}:1: error[unwritable-record] $.parties: a CSV row holds two parties and this "
-        "agreement has 3; write it as JSON or JSON Lines"
+        f"{source}:1: error[unwritable-record] $.parties: agreement 'three' has 3 parties and a "
+        "CSV row holds two; write it as JSON or JSON Lines"
     )
     assert not target.exists()
     result = run("convert", "--skip-invalid", source, str(target))
@@ -627,3 +627,20 @@ def test_extension_subcommands_plug_in(
     assert "hello" in parser.commands and "absent" not in parser.commands
     # validate does not load the extensions, so it starts fast
     assert "absent" not in cli.build_parser(()).commands
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    path = write(tmp_path / "in.jsonl", b"nonsense\n" * 50_000)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sistercity", "validate", path],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=120) == 1
+    assert first.startswith(f"{path}:1: error[malformed-record]".encode())
+    assert error == b""

@@ -295,6 +295,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             run.progress.done()
             print(exc, file=sys.stderr)
             run.failed = True
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             run.progress.done()
             print(f"sistercity: error: {path}: {exc.strerror or exc}", file=sys.stderr)

@@ -661,8 +661,8 @@ def unwritable(agreement: Agreement, format: Format | str) -> str | None:
     """
     if Format(format) is Format.CSV and len(agreement.parties) != 2:
         return (
-            f"a CSV row holds two parties and this agreement has {len(agreement.parties)}; "
-            "write it as JSON or JSON Lines"
+            f"agreement {agreement.id!r} has {len(agreement.parties)} parties and a CSV row "
+            "holds two; write it as JSON or JSON Lines"
         )
     return None
 
