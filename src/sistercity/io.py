@@ -694,6 +694,48 @@ def _csv_row(agreement: Agreement) -> list[str]:
     return cells
 
 
+class _Encoder:
+    """The canonical bytes of a sequence of agreements, written to a binary stream as they come.
+
+    The one implementation behind :func:`dump`, :func:`dumps` and :class:`RecordWriter`.
+    """
+
+    def __init__(self, out: IO[bytes], format: Format) -> None:
+        self.out = out
+        self.format = format
+        self.count = 0
+        self._text: io.TextIOWrapper | None = None
+        self._csv: Any = None
+        if format is Format.JSON:
+            out.write(b"[")
+        elif format is Format.CSV:
+            self._text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+            self._text.write("\ufeff")
+            self._csv = csv.writer(self._text, lineterminator="\r\n")
+            self._csv.writerow(CSV_HEADER)
+
+    def write(self, agreement: Agreement) -> None:
+        """Add one agreement; raise :class:`UnwritableRecord` (writing nothing) if it cannot."""
+        if self.format is Format.JSONL:
+            self.out.write(record_bytes(agreement) + b"\n")
+        elif self.format is Format.JSON:
+            body = orjson.dumps(to_dict(agreement), default=_default, option=orjson.OPT_INDENT_2)
+            self.out.write((b",\n  " if self.count else b"\n  ") + body.replace(b"\n", b"\n  "))
+        else:
+            self._csv.writerow(_csv_row(agreement))
+        self.count += 1
+
+    def finish(self) -> None:
+        """Close the array (JSON) and flush; the stream stays open."""
+        if self.format is Format.JSON:
+            self.out.write(b"\n]\n" if self.count else b"]\n")
+        if self._text is not None:
+            self._text.flush()
+            self._text.detach()
+            self._text = None
+        self.out.flush()
+
+
 class RecordWriter:
     """Write agreements one at a time to a file, atomically: see :func:`open_writer`."""
 
@@ -702,37 +744,23 @@ class RecordWriter:
         if os.path.isdir(self.path):
             raise IsADirectoryError(f"{self.path!r} is a directory")
         self.format = format_of(self.path, format)
-        self.count = 0
         directory = os.path.dirname(os.path.abspath(self.path))
         fd, self._tmp = tempfile.mkstemp(
             prefix=f".{os.path.basename(self.path)}.", suffix=".tmp", dir=directory
         )
         self._out: BinaryIO | None = os.fdopen(fd, "wb")
-        self._csv: Any = None
-        self._text: io.TextIOWrapper | None = None
-        if self.format is Format.JSON:
-            self._out.write(b"[")
-        elif self.format is Format.CSV:
-            self._text = io.TextIOWrapper(self._out, encoding="utf-8", newline="")
-            self._text.write("\ufeff")
-            self._csv = csv.writer(self._text, lineterminator="\r\n")
-            self._csv.writerow(CSV_HEADER)
+        self._encoder = _Encoder(self._out, self.format)
+
+    @property
+    def count(self) -> int:
+        """The number of agreements written so far."""
+        return self._encoder.count
 
     def write(self, agreement: Agreement) -> None:
         """Add one agreement; raise :class:`UnwritableRecord` (writing nothing) if it cannot."""
-        out = self._out
-        if out is None:
+        if self._out is None:
             raise ValueError("the writer is closed")
-        if self.format is Format.JSONL:
-            out.write(record_bytes(agreement))
-            out.write(b"\n")
-        elif self.format is Format.JSON:
-            body = orjson.dumps(to_dict(agreement), default=_default, option=orjson.OPT_INDENT_2)
-            out.write(b",\n  " if self.count else b"\n  ")
-            out.write(body.replace(b"\n", b"\n  "))
-        else:
-            self._csv.writerow(_csv_row(agreement))
-        self.count += 1
+        self._encoder.write(agreement)
 
     def commit(self) -> int:
         """Finish the file and move it into place; return the number of agreements written."""
@@ -740,11 +768,7 @@ class RecordWriter:
         if out is None:
             raise ValueError("the writer is closed")
         try:
-            if self.format is Format.JSON:
-                out.write(b"\n]\n" if self.count else b"]\n")
-            if self._text is not None:
-                self._text.flush()
-            out.flush()
+            self._encoder.finish()
             os.fsync(out.fileno())
             out.close()
             self._out = None
@@ -811,27 +835,19 @@ def write(
 def dump(
     agreements: Iterable[Agreement], stream: IO[bytes], format: Format | str = Format.JSONL
 ) -> int:
-    """Write ``agreements`` canonically to a binary stream; return how many.
+    """Write ``agreements`` canonically to a binary stream as they come; return how many.
 
     Not atomic: an :class:`UnwritableRecord` stops it part way. Use :func:`write` for files.
     """
-    items = list(agreements)
-    stream.write(dumps(items, format))
-    return len(items)
+    encoder = _Encoder(stream, Format(format))
+    for agreement in agreements:
+        encoder.write(agreement)
+    encoder.finish()
+    return encoder.count
 
 
 def dumps(agreements: Iterable[Agreement], format: Format | str = Format.JSONL) -> bytes:
     """The canonical bytes of ``agreements`` in ``format``."""
-    fmt = Format(format)
-    if fmt is Format.JSONL:
-        return b"".join(record_bytes(a) + b"\n" for a in agreements)
-    if fmt is Format.JSON:
-        items = [to_dict(a) for a in agreements]
-        return orjson.dumps(items, default=_default, option=orjson.OPT_INDENT_2) + b"\n"
-    text = io.StringIO(newline="")
-    text.write("\ufeff")
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for agreement in agreements:
-        writer.writerow(_csv_row(agreement))
-    return text.getvalue().encode("utf-8")
+    out = io.BytesIO()
+    dump(agreements, out, format)
+    return out.getvalue()
