@@ -19,9 +19,11 @@ import importlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes  # type: ignore[import-untyped]
+from pygments.lexer import RegexLexer, bygroups  # type: ignore[import-untyped]
+from pygments.token import Generic, Text  # type: ignore[import-untyped]
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -405,8 +407,27 @@ def _missing_reference(
     return None
 
 
+class ConsoleLexer(RegexLexer):  # type: ignore[misc]
+    """Terminal sessions as the docs write them: ``$ command`` lines, and their output as is.
+
+    Pygments' own ``console`` lexer reads long output lines as shell code and colours words
+    such as ``for`` and ``in`` in the middle of a message.
+    """
+
+    name = "sistercity console"
+    aliases: ClassVar[list[str]] = ["console"]
+    tokens: ClassVar[dict[str, Any]] = {
+        "root": [
+            # every pattern consumes at least one character: an empty match never ends
+            (r"^(\$ )(.*\n?)", bygroups(Generic.Prompt, Text)),
+            (r".+\n?|\n", Generic.Output),
+        ]
+    }
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the generators, the pictures and the reference resolver."""
+    app.add_lexer("console", ConsoleLexer)
     app.connect("source-read", _source_read)
     app.connect("env-get-outdated", _always_reread)
     app.connect("builder-inited", draw_pictures)
