@@ -40,7 +40,7 @@ pygments_dark_style = "monokai"
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
-autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_default_options = {"members": True}
 
 nitpicky = True
 # The standard library and third-party types in signatures: without network access (no

@@ -1,4 +1,4 @@
-"""The lifecycle state diagram (SPEC §3), derived from the lifecycle code and drawn as SVG.
+"""The lifecycle state diagram, derived from the lifecycle code and drawn as SVG.
 
 :func:`transitions` explores the lifecycle that :class:`~sistercity.Agreement` runs, for an
 agreement of two parties, and collects which event types move it from one status to another.
