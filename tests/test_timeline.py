@@ -293,3 +293,29 @@ def test_cli_missing_file_and_unknown_place_are_status_2(
     assert run([str(source), "--place", "Atlantis", "-o", str(tmp_path / "x.svg")]) == 2
     assert "Atlantis" in capsys.readouterr().err
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_since_cuts_the_axis_and_keeps_the_status() -> None:
+    root = parse(render([manchester_spb(), glasgow_rostov()], today=TODAY, since="2020"))
+    ticks = tick_x(root)
+    assert min(ticks) == 2020
+    # the signing of 1962 is off the axis; the bar is active from the left edge
+    events = [g.get("data-type") for g in with_class(root, "event")]
+    assert "signed" not in events
+    first = with_class(root, "segment")[0]
+    assert float(first.get("x", "nan")) == pytest.approx(ticks[2020], abs=0.02)
+    assert (first.get("class") or "").split()[1] == "active"
+    manchester = next(
+        b for b in with_class(root, "bar") if b.get("data-id") == "manchester-saint-petersburg-1962"
+    )
+    suspended = next(
+        g for g in with_class(manchester, "event") if g.get("data-type") == "suspended"
+    )
+    (tick,) = suspended.iter("{http://www.w3.org/2000/svg}line")
+    assert float(tick.get("x1", "nan")) == pytest.approx(x_of(root, dt.date(2022, 2, 26)), abs=0.02)
+
+
+def test_a_title_replaces_the_heading() -> None:
+    root = parse(render([manchester_spb()], today=TODAY, title="The 2022 suspensions"))
+    title = root.find("svg:title", NS)
+    assert title is not None and title.text == "The 2022 suspensions"

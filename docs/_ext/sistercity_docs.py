@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -343,12 +343,14 @@ def draw_pictures(app: Sphinx) -> None:
             for e in a.events
         )
     ]
-    pictures: Iterable[tuple[str, list[sc.Agreement], str | None]] = (
-        ("manchester.svg", manchester, "Q18125" if manchester else None),
-        ("suspensions-2022.svg", wave, None),
+    _write_if_changed(
+        folder / "manchester.svg",
+        timeline.render(manchester, place="Q18125" if manchester else None, today=DOCS_TODAY),
     )
-    for name, chosen, place in pictures:
-        _write_if_changed(folder / name, timeline.render(chosen, place=place, today=DOCS_TODAY))
+    _write_if_changed(
+        folder / "suspensions-2022.svg",
+        timeline.render(wave, today=DOCS_TODAY, since="2016", title="Agreements suspended in 2022"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -193,6 +193,9 @@ def render(
     agreements: Iterable[Agreement],
     place: City | PlaceKey | str | None = None,
     today: dt.date | str | PartialDate | None = None,
+    *,
+    since: dt.date | str | PartialDate | None = None,
+    title: str | None = None,
 ) -> str:
     """Draw the agreements (of ``place``, when given) as an SVG timeline; return its text.
 
@@ -202,6 +205,11 @@ def render(
     a place that is a party to none of the agreements. With a place, each bar is labelled with
     the partner; without, with every party. ``today`` (default: the real date) is where bars
     that have not ended stop; a partial date means its last day.
+
+    ``since`` starts the time axis at that year (a partial date or a day; by default the axis
+    starts before the earliest event): what happened before is cut at the left edge, so a
+    recent stretch, such as the suspensions of 2022, can be seen close up. ``title`` replaces
+    the heading ("Agreements of Manchester (GB)").
     """
     now = dt.date.today() if today is None else as_day(today)
     chosen = list(agreements)
@@ -211,11 +219,18 @@ def render(
         matcher, place_label = _place_matcher(chosen, place)
         chosen = [a for a in chosen if any(matcher(p) for p in a.parties)]
         heading = f"Agreements of {place_label}"
-    days = [now]
+    if title is not None:
+        heading = title
+    first = None
+    if since is not None:
+        first = since.earliest if isinstance(since, PartialDate) else as_day(since)
+    days = [now] if first is None else [now, first]
     for agreement in chosen:
         for event in agreement.events:
             if event.date is not None:
                 days += [event.date.earliest, event.date.latest]
+    if first is not None:
+        days = [day for day in days if day >= first]
     start_year, end_year, step = _ticks(min(days), max(days))
     axis_start, axis_end = dt.date(start_year, 1, 1), dt.date(end_year, 1, 1)
     rows = [(a, bar_spans(a, now, axis_start)) for a in chosen]
@@ -230,7 +245,8 @@ def render(
     span = (axis_end - axis_start).days
 
     def x(day: dt.date) -> float:
-        return x0 + (day - axis_start).days / span * (x1 - x0)
+        """Where ``day`` is on the axis; a day outside it is drawn at the nearer edge."""
+        return min(max(x0 + (day - axis_start).days / span * (x1 - x0), x0), x1)
 
     summaries = []
     for (agreement, spans), label in zip(rows, labels, strict=True):
@@ -249,7 +265,8 @@ def render(
         root,
         _PAD,
         42,
-        f"Status on {now.isoformat()}; bands show dates known only to the month or year.",
+        f"Status on {now.isoformat()}; bands show dates known only to the month or year"
+        + (f"; bars are cut at {axis_start.year}." if since is not None else "."),
         font_size=12,
         fill=MUTED,
     )
@@ -311,6 +328,8 @@ def render(
             )
         # bands and markers: where each event can lie
         for current in spans:
+            if current.end <= axis_start:
+                continue  # before the axis (``since``): its effect shows in the segments
             low, high = x(current.start), x(current.end)
             mark = canvas.group(bar, title=current.label, class_="event", data_type=current.type)
             wide = (current.end - current.start).days > 1
@@ -466,7 +485,7 @@ def _run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     try:
         today = args.today or os.environ.get("SISTERCITY_TODAY") or None
-        svg = render(agreements, place=args.place, today=today)
+        svg = render(agreements, place=args.place, today=today, since=args.since, title=args.title)
     except NoSuchPlace as exc:
         print(f"sistercity timeline: {exc}", file=sys.stderr)
         return 2
@@ -519,6 +538,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--today", type=_today_arg, metavar="DATE", help="the day bars run up to (default: today)"
     )
+    parser.add_argument(
+        "--since",
+        type=_today_arg,
+        metavar="DATE",
+        help="start the time axis at this year; what happened before is cut at the left edge",
+    )
+    parser.add_argument("--title", help="the picture's heading (default: the place)")
     parser.add_argument(
         "--input-format",
         choices=["json", "jsonl", "csv"],
