@@ -102,12 +102,18 @@ class Canvas:
         if desc:
             desc_el = ET.SubElement(self.root, "desc", {"id": f"{id_prefix}-desc"})
             desc_el.text = desc
+        # an opaque background, so the picture reads the same on a dark page
+        self.background = self.rect(
+            self.root, 0, 0, width, height, fill="#FFFFFF", class_="background"
+        )
 
     def resize(self, width: float, height: float) -> None:
         """Set the final size once the content is laid out."""
         self.root.set("width", fmt(width))
         self.root.set("height", fmt(height))
         self.root.set("viewBox", f"0 0 {fmt(width)} {fmt(height)}")
+        self.background.set("width", fmt(width))
+        self.background.set("height", fmt(height))
 
     @staticmethod
     def group(parent: ET.Element, *, title: str | None = None, **attrs: object) -> ET.Element:
