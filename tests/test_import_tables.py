@@ -360,6 +360,31 @@ def test_dayfirst(tmp_path: Path, dayfirst: str, expected: str | None) -> None:
         assert result.records[0]["events"] == [{"type": "signed", "date": expected}]
 
 
+def test_a_row_with_only_an_end_was_signed(tmp_path: Path) -> None:
+    mapping = GOOD + 'terminated = "end"\nproposed = "plan"\nreason = { value = "ended" }\n'
+    table = "city,country,partner,land,year,end,plan\nA,DE,B,FR,,1980,\nA,DE,C,FR,,,1999\n"
+    result = run(tmp_path, mapping, table)
+    assert [r["events"] for r in result.records] == [
+        [{"type": "signed"}, {"type": "terminated", "date": "1980", "reason": "ended"}],
+        [{"type": "proposed", "date": "1999"}],
+    ]
+
+
+def test_rows_that_break_a_rule_only_once_merged(tmp_path: Path) -> None:
+    mapping = GOOD + 'terminated = "end"\nreason = { value = "ended" }\n'
+    table = "city,country,partner,land,year,end\nA,DE,B,FR,1990,\nB,FR,A,DE,,1980\n"
+    result = run(tmp_path, mapping, table)
+    assert result.records == []
+    assert result.refused == {"events-out-of-order": 2}
+    errors = [i for i in result.issues if i.is_error]
+    assert [(i.rule, i.line) for i in errors] == [
+        ("events-out-of-order", 2),
+        ("events-out-of-order", 3),
+    ]
+    assert "lines 2, 3 state one agreement" in errors[1].message
+    assert "(see line 2)" in errors[1].message
+
+
 def test_spreadsheet_years(tmp_path: Path) -> None:
     table = "city,country,partner,land,year\nAachen,DE,Reims,France,1967.0\n"
     result = run(tmp_path, GOOD, table)

@@ -87,6 +87,8 @@ class Draft:
     file: str | None
     line: int | None
     issues: list[Issue] = attrs.field(factory=list)
+    #: the lines of every row merged into this record (tables), when more than one
+    lines: list[int] = attrs.field(factory=list)
 
 
 def finish(
@@ -99,7 +101,8 @@ def finish(
     """Run the one record check over every draft: keep what passes, report what does not.
 
     A draft that breaks a record rule is refused: every one of its issues is reported at its
-    file and line, and the first error's rule is counted in ``refused``.
+    file and line, and the first error's rule is counted in ``refused``, once for each row
+    merged into it.
     """
     day = today or dt.date.today()
     out: list[Agreement] = []
@@ -113,7 +116,17 @@ def finish(
         issues.extend(located)
         if agreement is None:
             errors = [issue for issue in found if issue.is_error]
-            refused[errors[0].rule if errors else "malformed-record"] += 1
+            refused[errors[0].rule if errors else "malformed-record"] += max(1, len(draft.lines))
+            rows = ", ".join(map(str, draft.lines))
+            for line in draft.lines[1:]:
+                issues.append(
+                    attrs.evolve(
+                        errors[0],
+                        message=f"the rows on lines {rows} state one agreement, which breaks "
+                        f"this rule once merged (see line {draft.line}); none of them is "
+                        "imported",
+                    ).located(file=draft.file, line=line, id=rid)
+                )
             continue
         out.append(agreement)
     return out

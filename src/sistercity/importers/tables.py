@@ -49,9 +49,11 @@ the column and the reason: nothing disappears):
   by :func:`sistercity.parse_lenient`; a cell neither reads refuses the row. An all-numeric
   date whose day and month could be swapped ("03/04/2022") is refused unless the mapping
   says ``dayfirst``; a year written as a spreadsheet number ("1962.0") is read as the year.
-  A row with no date gives one undated ``signed`` event. ``reason`` goes to the last ``suspended``,
-  ``terminated`` or ``expired`` event (to ``notes`` when there is none); ``source`` goes to
-  the record's ``sources``; ``notes`` to ``notes``.
+  A row with no date gives one undated ``signed`` event, and so does a row whose dates begin
+  after the signing (only an end date, say): the link existed, so it was signed, on a day the
+  row does not give. A row with a ``proposed`` or ``approved`` date gets no ``signed``.
+  ``reason`` goes to the last ``suspended``, ``terminated`` or ``expired`` event (to ``notes``
+  when there is none); ``source`` goes to the record's ``sources``; ``notes`` to ``notes``.
 - A row whose two places are the same place (SPEC §4 identity) is refused
   (``duplicate-party``), as is a row that breaks any other record rule.
 
@@ -386,7 +388,6 @@ class _Importer:
         self.issues: list[Issue] = []
         self.refused: Counter[str] = Counter()
         self.groups: dict[tuple[frozenset[Any], str], _Group] = {}
-        self.merged = 0
         self.read = 0
         self.ids: Counter[str] = Counter()
 
@@ -516,8 +517,14 @@ class _Importer:
                     f"{spec.describe()}: {cell!r} is not a date ({exc})",
                 )
                 found[event_type] = None
-        if not found:
-            found[EventType.SIGNED.value] = None
+        before_signing = (
+            EventType.PROPOSED.value,
+            EventType.APPROVED.value,
+            EventType.SIGNED.value,
+        )
+        if not any(event_type in found for event_type in before_signing):
+            # the link existed: it was signed, on a day the row does not give
+            found = {EventType.SIGNED.value: None, **found}
         return found
 
     def row(self, header: dict[str, int], cells: list[str], line: int) -> None:
@@ -575,7 +582,6 @@ class _Importer:
                 [reason] if reason else [],
             )
             return
-        self.merged += 1
         group.lines.append(line)
         if source and source not in group.sources:
             group.sources.append(source)
@@ -657,7 +663,7 @@ class _Importer:
             if notes:
                 raw["notes"] = "; ".join(notes)
             raw["x-source-lines"] = group.lines
-            yield Draft(raw, self.file, group.lines[0])
+            yield Draft(raw, self.file, group.lines[0], lines=group.lines)
 
 
 def import_table(
@@ -720,6 +726,6 @@ def import_table(
         importer.row(header, cells, line)
     records = finish(importer.drafts(), importer.issues, importer.refused, today=today)
     importer.issues.sort(key=lambda issue: issue.line or 0)
-    return ImportResult(
-        records, importer.issues, importer.read, dict(importer.refused), {}, importer.merged
-    )
+    # rows merged into a record that was written (a refused record's rows count as refused)
+    merged = sum(len(record.extensions["x-source-lines"]) - 1 for record in records)
+    return ImportResult(records, importer.issues, importer.read, dict(importer.refused), {}, merged)
