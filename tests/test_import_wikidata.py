@@ -329,6 +329,21 @@ def test_julian_calendar_edges() -> None:
         julian_to_gregorian(1, 1, 2)
 
 
+def test_a_pair_that_breaks_a_rule_is_refused_whole(tmp_path: Path) -> None:
+    """Q1 says 1953 (year), Q2 says it began 1953-05-24 and ended 1950: out of order."""
+    entities = json.loads(PAIRS.read_text(encoding="utf-8"))["entities"]
+    end = entities["Q2"]["claims"]["P190"][0]["qualifiers"]["P582"][0]
+    end["datavalue"]["value"]["time"] = "+1950-01-01T00:00:00Z"
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps({"entities": entities}), encoding="utf-8")
+    result = import_wikidata(path)
+    assert "wikidata-Q1-Q2" not in [r["id"] for r in result.records]
+    assert result.refused == {"unresolved-reference": 3, "events-out-of-order": 2}
+    assert result.merged == 3  # Q1-Q3, Q1-Q5, Q1-Q8; not the refused pair
+    (issue,) = [i for i in result.issues if i.rule == "events-out-of-order"]
+    assert (issue.id, issue.path) == ("wikidata-Q1-Q2", "$.events[1].date")
+
+
 def test_statement_with_unreadable_time_is_refused(tmp_path: Path) -> None:
     entities = json.loads(PAIRS.read_text(encoding="utf-8"))["entities"]
     snak = entities["Q6"]

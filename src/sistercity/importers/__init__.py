@@ -89,6 +89,8 @@ class Draft:
     issues: list[Issue] = attrs.field(factory=list)
     #: the lines of every row merged into this record (tables), when more than one
     lines: list[int] = attrs.field(factory=list)
+    #: how many rows or statements this record stands for
+    weight: int = 1
 
 
 def finish(
@@ -116,7 +118,7 @@ def finish(
         issues.extend(located)
         if agreement is None:
             errors = [issue for issue in found if issue.is_error]
-            refused[errors[0].rule if errors else "malformed-record"] += max(1, len(draft.lines))
+            refused[errors[0].rule if errors else "malformed-record"] += draft.weight
             rows = ", ".join(map(str, draft.lines))
             for line in draft.lines[1:]:
                 issues.append(

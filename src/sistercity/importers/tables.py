@@ -663,7 +663,7 @@ class _Importer:
             if notes:
                 raw["notes"] = "; ".join(notes)
             raw["x-source-lines"] = group.lines
-            yield Draft(raw, self.file, group.lines[0], lines=group.lines)
+            yield Draft(raw, self.file, group.lines[0], lines=group.lines, weight=len(group.lines))
 
 
 def import_table(

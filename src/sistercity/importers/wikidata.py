@@ -688,7 +688,6 @@ def _pairs(pool: _Pool, lang: str, result: _Counts) -> Iterator[Draft]:
                 )
         for path, message in conflicts:
             draft_issues.append(Issue("conflicting-statements", Severity.WARNING, message, path))
-        result.merged += len(statements) - 1
         raw: dict[str, Any] = {"id": rid, "kind": "unspecified", "parties": parties}
         raw["events"] = events
         if sources:
@@ -698,14 +697,18 @@ def _pairs(pool: _Pool, lang: str, result: _Counts) -> Iterator[Draft]:
         ids = [s.sid for s in statements if s.sid]
         if ids:
             raw["x-wikidata-statements"] = ids
-        yield Draft(raw, statements[0].file, statements[0].line, draft_issues)
+        result.sizes[rid] = len(statements)
+        yield Draft(
+            raw, statements[0].file, statements[0].line, draft_issues, weight=len(statements)
+        )
 
 
 @attrs.define
 class _Counts:
     read: int = 0
-    merged: int = 0
     skipped: Counter[str] = attrs.field(factory=Counter)
+    # record id -> how many statements it stands for
+    sizes: dict[str, int] = attrs.field(factory=dict)
 
 
 def import_wikidata(
@@ -730,6 +733,8 @@ def import_wikidata(
     counts = _Counts()
     drafts = list(_pairs(pool, lang, counts))
     records = finish(drafts, pool.issues, pool.refused, today=today)
+    # statements folded into a record that was written
+    merged = sum(counts.sizes[record.id] - 1 for record in records)
     return ImportResult(
-        records, pool.issues, counts.read, dict(pool.refused), dict(counts.skipped), counts.merged
+        records, pool.issues, counts.read, dict(pool.refused), dict(counts.skipped), merged
     )
