@@ -293,6 +293,10 @@ def test_cli_missing_file_and_unknown_place_are_status_2(
     assert run([str(source), "--place", "Atlantis", "-o", str(tmp_path / "x.svg")]) == 2
     assert "Atlantis" in capsys.readouterr().err
     assert not (tmp_path / "x.svg").exists()
+    assert run([str(tmp_path), "-o", str(tmp_path / "x.svg")]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    assert run([str(source), "-o", str(tmp_path / "no" / "x.svg")]) == 2
+    assert "cannot write" in capsys.readouterr().err
 
 
 def test_since_cuts_the_axis_and_keeps_the_status() -> None:

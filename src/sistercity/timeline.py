@@ -472,6 +472,12 @@ def _located(issue: Issue) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     """Handle ``sistercity timeline``."""
+    if os.path.isdir(args.path):
+        print(
+            f"sistercity timeline: {args.path!r} is a directory; give a record file",
+            file=sys.stderr,
+        )
+        return 2
     try:
         agreements, problems = _read_records(args.path, args.input_format)
     except OSError as exc:
@@ -495,7 +501,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             write_atomic(args.output, svg)
         except OSError as exc:
-            print(f"sistercity timeline: cannot write {args.output}: {exc}", file=sys.stderr)
+            reason = exc.strerror or str(exc)
+            print(f"sistercity timeline: cannot write {args.output!r}: {reason}", file=sys.stderr)
             return 2
     if problems:
         print(
@@ -536,7 +543,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE.svg", help="where to write the picture (default: stdout)"
     )
     parser.add_argument(
-        "--today", type=_today_arg, metavar="DATE", help="the day bars run up to (default: today)"
+        "--today",
+        type=_today_arg,
+        metavar="DATE",
+        help="the day bars run up to, a partial date meaning its last day "
+        "(default: $SISTERCITY_TODAY, else the real date)",
     )
     parser.add_argument(
         "--since",
