@@ -585,3 +585,11 @@ def test_fast_parse_agrees_with_the_reference(value: Any) -> None:
     if fast[1] is None:
         assert fast[0] == reference[0] == value
         assert orjson.dumps(fast[0]) == orjson.dumps(reference[0])
+
+
+def test_jsonl_error_columns_count_from_the_start_of_the_line() -> None:
+    found = items(b'  {"a": x}\r\n{"id": "cut off\n')
+    assert [(i.line, i.issue.message if i.issue else None) for i in found] == [
+        (1, "not valid JSON: Expecting value (column 9)"),
+        (2, "not valid JSON: Unterminated string starting at (column 8)"),
+    ]

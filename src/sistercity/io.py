@@ -392,9 +392,10 @@ def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Item]:
     for number, line in enumerate(stream, 1):
         if number == 1 and line.startswith(_BOM):
             line = line[3:]
-        if not line.strip(_JSON_SPACE):
+        body = line.rstrip(_JSON_SPACE)  # leading space kept: columns count from the line start
+        if not body:
             continue
-        value, problem = parse_json(line)
+        value, problem = parse_json(body)
         if problem is None:
             yield Item(value, name, number, index, Format.JSONL)
         else:
