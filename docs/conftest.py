@@ -31,7 +31,7 @@ from sybil.parsers.markdown import CodeBlockParser
 ROOT = Path(__file__).resolve().parent.parent
 # The built site holds copies of the pages (``_sources/testing.md.txt`` even looks like a
 # doctest file to pytest), and the generated pictures and data files are not tests.
-collect_ignore = ["_build", "_generated", "_data"]
+collect_ignore = ["_build", "_generated", "_data", "_drafts"]
 CHECKER = OutputChecker()
 
 
