@@ -238,3 +238,21 @@ def test_name_on_through_the_agreement() -> None:
     ).parties[1]
     assert spb.name_on("1962") == "Leningrad"
     assert spb.name_on(dt.date(2022, 3, 1)) == "Saint Petersburg"
+
+
+def test_parties_and_events_must_be_model_objects() -> None:
+    """An Agreement holds City and Event objects; a dict in their place is refused with a clear
+    error. Fails today: the dicts pass the raw check and are stored, so the agreement cannot
+    be hashed and ``parties[0].name`` raises AttributeError."""
+    raw_party = {"name": "Manchester", "country": "GB"}
+    with pytest.raises(sc.InvalidAgreement) as info:
+        Agreement(id="a", kind="twinning", parties=[raw_party, SPB])
+    assert [(i.rule, i.path) for i in info.value.issues] == [("malformed-record", "$.parties[0]")]
+    with pytest.raises(sc.InvalidAgreement) as info:
+        Agreement(
+            id="a",
+            kind="twinning",
+            parties=[MANCHESTER, SPB],
+            events=[{"type": "signed"}],
+        )
+    assert [(i.rule, i.path) for i in info.value.issues] == [("malformed-record", "$.events[0]")]

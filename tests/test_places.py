@@ -204,3 +204,14 @@ def test_former_names_out_of_order_cannot_be_built() -> None:
     assert [(i.rule, i.path) for i in info.value.issues] == [
         ("former-names-out-of-order", "$.former_names[1]")
     ]
+
+
+def test_former_names_must_be_former_name_objects() -> None:
+    """Bad input gets a clear error, never a traceback. Fails today: a dict among the former
+    names raises AttributeError ('dict' object has no attribute 'from_')."""
+    changes: dict[str, Any] = {"former_names": [{"name": "Leningrad", "until": "1991-09-06"}]}
+    with pytest.raises(InvalidAgreement) as info:
+        City("Saint Petersburg", "RU", **changes)
+    assert [(i.rule, i.path) for i in info.value.issues] == [
+        ("malformed-record", "$.former_names[0]")
+    ]
