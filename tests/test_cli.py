@@ -644,3 +644,25 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     assert process.wait(timeout=120) == 1
     assert first.startswith(f"{path}:1: error[malformed-record]".encode())
     assert error == b""
+
+
+def test_convert_reads_a_pipe_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pipe cannot be read twice: convert keeps its bytes, and drops nothing."""
+    import threading
+
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    data = jsonl(record("a"), record("b"))
+
+    def feed() -> None:
+        with open(fifo, "wb") as stream:
+            stream.write(data)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    target = str(tmp_path / "out.json")
+    code, out, err = call(capsys, "convert", str(fifo), target)
+    feeder.join(timeout=60)
+    assert (code, err) == (0, "")
+    assert out == f"wrote 2 of 2 records to {target}\n"
+    assert [a.id for a in recordio.load(target)] == ["a", "b"]

@@ -322,14 +322,23 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         raise UsageError("sistercity convert: error: OUT must be a file (written atomically)")
     locator = _Locator()
     in_format = args.input_format
-    if source == "-":
-        # two passes over standard input: keep its bytes
-        data = sys.stdin.buffer.read()
-        if recordio.format_of("-", in_format) is recordio.Format.JSON:
-            locator.json_files.add("-")
+    is_pipe = os.path.exists(source) and not os.path.isdir(source) and not os.path.isfile(source)
+    if source == "-" or is_pipe:
+        # standard input or a pipe cannot be read twice: keep its bytes for the second pass
+        try:
+            fmt = recordio.format_of(source, in_format)
+        except recordio.UnknownFormat as exc:
+            raise UsageError(f"sistercity: error: {exc}; give --input-format") from None
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(source, "rb") as stream:
+                data = stream.read()
+        if fmt is recordio.Format.JSON:
+            locator.json_files.add(source)
 
         def items() -> Iterator[recordio.Item]:
-            return recordio.read(stdio.BytesIO(data), in_format, name="-")
+            return recordio.read(stdio.BytesIO(data), fmt, name=source)
     else:
 
         def items() -> Iterator[recordio.Item]:
@@ -377,15 +386,29 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         raise UsageError(f"sistercity convert: error: {target}: {exc.strerror or exc}") from None
     left_out: list[str] = []
     try:
+        position = -1
         for position, item in enumerate(items()):
             if position in refused:
                 where = locator.where(item.file, item.line, item.index)
                 left_out.append(f"{where} {item.id!r}" if item.id is not None else where)
                 continue
             _, agreement = check_record(item.raw)
-            assert agreement is not None
+            if agreement is None or position >= total:
+                raise _InputChanged()
             writer.write(agreement)
+        if position + 1 != total:
+            raise _InputChanged()
         written = writer.commit()
+    except _InputChanged:
+        writer.abort()
+        raise UsageError(
+            f"sistercity convert: error: {source} changed while it was read; nothing written"
+        ) from None
+    except OSError as exc:
+        writer.abort()
+        raise UsageError(
+            f"sistercity convert: error: cannot write {target}: {exc.strerror or exc}"
+        ) from None
     except BaseException:
         writer.abort()
         raise
@@ -393,6 +416,10 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         print(f"left out {len(left_out)} records: {', '.join(left_out)}", file=sys.stdout)
     print(f"wrote {written} of {total} records to {target}", file=sys.stdout)
     return 1 if refused else 0
+
+
+class _InputChanged(Exception):
+    """The second pass of ``convert`` read other records than the first."""
 
 
 # --------------------------------------------------------------------------------------------
