@@ -666,3 +666,34 @@ def test_convert_reads_a_pipe_once(tmp_path: Path, capsys: pytest.CaptureFixture
     assert (code, err) == (0, "")
     assert out == f"wrote 2 of 2 records to {target}\n"
     assert [a.id for a in recordio.load(target)] == ["a", "b"]
+
+
+def test_custom_rules_run_and_can_be_selected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    @sc.record_rule("test-needs-term", summary="a term is given")
+    def needs_term(agreement: sc.Agreement) -> list[tuple[str, str]]:
+        return [] if agreement.term else [("$.term", "give the source's term")]
+
+    @sc.collection_rule("test-at-most-one", severity="error", summary="one agreement")
+    def at_most_one(agreements: Any) -> list[tuple[str, str]]:
+        return [("$", f"{len(agreements)} agreements")] if len(agreements) > 1 else []
+
+    try:
+        other = [{"name": "Glasgow", "country": "GB"}, {"name": "Bethlehem", "country": "PS"}]
+        second = record("b", term="twin town", parties=other)
+        path = write(tmp_path / "in.jsonl", jsonl(record("a"), second))
+        code, out, _ = call(capsys, "validate", path)
+        assert code == 1
+        assert out.splitlines() == [
+            f"{path}:1: warning[test-needs-term] $.term: give the source's term",
+            "(input): error[test-at-most-one] $: 2 agreements",
+            "records: 2, valid: 2, invalid: 0, errors: 1, warnings: 1",
+        ]
+        code, out, _ = call(capsys, "validate", "--ignore", "test-at-most-one", path)
+        assert code == 0 and "test-at-most-one" not in out
+        code, out, _ = call(capsys, "validate", "--no-collection", path)
+        assert code == 0 and "test-needs-term" in out
+    finally:
+        sc.unregister_rule("test-needs-term")
+        sc.unregister_rule("test-at-most-one")

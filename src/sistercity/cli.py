@@ -80,7 +80,9 @@ class _Locator:
         self.json_files: set[str] = set()
 
     def where(self, file: str | None, line: int | None, index: int | None) -> str:
-        name = "-" if file is None else file
+        if file is None:
+            return "(input)"  # a custom collection rule's finding that names no record
+        name = file
         if file in self.json_files and index is not None:
             return f"{name}[{index}]"
         if line is not None:
@@ -88,7 +90,11 @@ class _Locator:
         return name
 
     def text(self, issue: Issue) -> str:
-        where = self.where(issue.file, issue.line, issue.index)
+        if issue.file is None and issue.records:
+            first = issue.records[0]
+            where = self.where(first.file, first.line, first.index)
+        else:
+            where = self.where(issue.file, issue.line, issue.index)
         message = issue.message
         others = issue.records[1:]
         if others:
