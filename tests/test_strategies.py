@@ -10,6 +10,7 @@ from hypothesis import Phase, find, given, settings
 
 import sistercity as sc
 from sistercity import strategies
+from sistercity.serialization import converter
 from sistercity.strategies import (
     BROKEN_RULES,
     agreements,
@@ -91,8 +92,8 @@ def test_records_dates_stay_in_range(record: dict[str, Any]) -> None:
 
 
 @given(cities())
-def test_cities_are_cities(city: sc.City) -> None:
-    assert isinstance(city, sc.City)
+def test_cities_are_valid_and_round_trip(city: sc.City) -> None:
+    assert converter.structure(converter.unstructure(city), sc.City) == city
 
 
 # ---- reach: each of these would fail if the strategies never generated the case ------------
