@@ -169,3 +169,36 @@ def test_very_long_lines(length: int, char: str) -> None:
     data = b"\n" + json.dumps(record).encode() + b"\n" + b"x" * length + b"\n"
     summary = check_report(*validate(data))
     assert (summary["records"], summary["valid"], summary["invalid"]) == (2, 1, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_json, max_size=4))
+def test_arbitrary_json_values_in_a_json_array(values: list[Any]) -> None:
+    """Each element of a .json array is one record, whatever its value."""
+    data = json.dumps(values, indent=1).encode()
+    summary = check_report(*validate(data, "--input-format", "json"))
+    assert summary["records"] == len(values)
+
+
+_cells = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", "GB", "Q1", "twinning", "1962", "[", "{}", "[1]", '{"x-a":1}', "NaN"]),
+    _json.map(json.dumps),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_cells, min_size=24, max_size=26), max_size=3))
+def test_arbitrary_cells_under_the_csv_header(rows: list[list[str]]) -> None:
+    """Rows of any cells under the SPEC's header: one record per row, never a crash."""
+    import csv
+
+    from sistercity.io import CSV_HEADER
+
+    text = stdio.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(rows)
+    data = text.getvalue().encode("utf-8", "surrogatepass")
+    summary = check_report(*validate(data, "--input-format", "csv"))
+    assert summary["records"] == sum(1 for r in rows if r)
