@@ -365,6 +365,9 @@ def test_csv_header_problems_stop_the_file() -> None:
     assert item.issue is not None and "names the column 'id' twice" in item.issue.message
     (item,) = items(b"name,country\r\nA,GB\r\n", "csv")
     assert item.issue is not None and "header" in item.issue.message
+    (item,) = items(b'id,"kind"x\r\na,b\r\n', "csv")
+    assert item.issue is not None and "not valid CSV" in item.issue.message
+    assert (item.line, item.index) == (1, None)
     assert items(b"", "csv") == []
     assert items(csv_bytes(), "csv") == []
 

@@ -515,9 +515,11 @@ def _read_csv(stream: IO[bytes], name: str) -> Iterator[Item]:
             except StopIteration:
                 break
             except csv.Error as exc:
-                yield Item(
-                    None, name, start, index, Format.CSV, _malformed("$", f"not valid CSV: {exc}")
-                )
+                issue = _malformed("$", f"not valid CSV: {exc}")
+                if header is None:  # without a header no row can be read
+                    yield Item(None, name, start, None, Format.CSV, issue)
+                    return
+                yield Item(None, name, start, index, Format.CSV, issue)
                 index += 1
                 continue
             if not row:
