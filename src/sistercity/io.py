@@ -531,8 +531,8 @@ def _read_csv(stream: IO[bytes], name: str) -> Iterator[Item]:
                     yield Item(None, name, start, None, Format.CSV, _malformed("$", problem))
                     return
                 continue
-            raw, issue = _row_to_raw(header, row)
-            yield Item(raw, name, start, index, Format.CSV, issue)
+            raw, refusal = _row_to_raw(header, row)
+            yield Item(raw, name, start, index, Format.CSV, refusal)
             index += 1
     finally:
         text.detach()
