@@ -596,3 +596,15 @@ def test_jsonl_error_columns_count_from_the_start_of_the_line() -> None:
         (1, "not valid JSON: Expecting value (column 9)"),
         (2, "not valid JSON: Unterminated string starting at (column 8)"),
     ]
+
+
+_jsonish = st.text(st.sampled_from(' \t\r\n{}[]:,"\\ue0-19.+Ebnultrsfa\u00e9\x00\x7f'), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.binary(max_size=40), _jsonish.map(lambda t: t.encode("utf-8"))))
+def test_fast_parse_agrees_with_the_reference_on_any_bytes(data: bytes) -> None:
+    """Where orjson and the standard library disagree on what JSON is, the SPEC's answer wins:
+    the fast path accepts and refuses exactly what the reference does, with the same message.
+    """
+    assert recordio.parse_json(data) == recordio._parse_exactly(data)
