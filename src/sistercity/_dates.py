@@ -14,7 +14,7 @@ from ._report import SisterCityError
 
 __all__ = ["InvalidDate", "PartialDate", "Precision", "as_day", "parse_lenient"]
 
-_PATTERN: Final = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?")
+_PATTERN: Final = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%])?")
 _QUALIFIER_RANK: Final = {None: 0, "?": 1, "~": 2, "%": 3}
 
 
@@ -205,8 +205,10 @@ def as_day(value: dt.date | str | PartialDate) -> dt.date:
     raise TypeError(f"expected a datetime.date or a partial date (got {type(value).__name__})")
 
 
-_NUMERIC_DMY: Final = re.compile(r"\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2,4})\s*")
-_FOUR_DIGITS: Final = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_NUMERIC_DMY: Final = re.compile(
+    r"\s*([0-9]{1,2})\s*[./-]\s*([0-9]{1,2})\s*[./-]\s*([0-9]{2,4})\s*"
+)
+_FOUR_DIGITS: Final = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _DEFAULTS: Final = (dt.datetime(2000, 1, 1), dt.datetime(1999, 2, 2))
 
 
