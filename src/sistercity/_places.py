@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 import attrs
@@ -59,6 +59,10 @@ def _optional_date(value: PartialDate | str | None) -> PartialDate | None:
     return PartialDate(value)
 
 
+def _former_names(value: Iterable[FormerName]) -> tuple[FormerName, ...]:
+    return value if isinstance(value, tuple) else tuple(value)
+
+
 def name_key(name: str) -> str:
     """Normalise a name for identity: NFC, case-folded, white space collapsed."""
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
@@ -105,7 +109,7 @@ class City:
     level: PlaceLevel = attrs.field(default=PlaceLevel.MUNICIPALITY, converter=PlaceLevel)
     wikidata: str | None = None
     geonames: int | None = None
-    former_names: tuple[FormerName, ...] = attrs.field(default=(), converter=tuple)
+    former_names: tuple[FormerName, ...] = attrs.field(default=(), converter=_former_names)
     extensions: Mapping[str, Any] = _extensions_field()
 
     def __attrs_post_init__(self) -> None:
