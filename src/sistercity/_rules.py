@@ -24,7 +24,7 @@ from typing import Any, Final, Literal, TypeAlias, TypeVar
 import attrs
 import pycountry
 
-from ._agreements import Agreement, AgreementKind, Event, EventType, Status, replay
+from ._agreements import Agreement, AgreementKind, Event, EventType, Status, _Machine
 from ._dates import PartialDate
 from ._places import City, FormerName, PlaceKey, PlaceLevel, freeze_extensions, name_key
 from ._report import InvalidAgreement, Issue, Severity, UnknownRuleError
@@ -308,6 +308,15 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE: Final = re.compile(r"\s")
 _INT64: Final = (-(2**63), 2**63 - 1)
 
+# Partial dates already parsed, by text: records repeat the same years, months and days, and a
+# PartialDate is immutable, so one object serves them all. Bounded, so memory stays flat.
+_DATES: dict[str, PartialDate] = {}
+_DATES_MAX: Final = 4096
+
+_EVENT_TYPES: Final[dict[str, EventType]] = {member.value: member for member in EventType}
+_KINDS: Final[dict[str, AgreementKind]] = {member.value: member for member in AgreementKind}
+_LEVELS: Final[dict[str, PlaceLevel]] = {member.value: member for member in PlaceLevel}
+
 _LEVEL_ALIASES: Final = {
     "city": "municipality", "town": "municipality", "village": "municipality",
     "commune": "municipality", "municipal": "municipality", "borough": "district",
@@ -355,13 +364,15 @@ def _suggest(value: str, choices: Iterable[str]) -> str | None:
 class _Check:
     """State of one pass over one raw record."""
 
-    __slots__ = ("errors", "issues", "rid", "today")
+    __slots__ = ("build", "errors", "issues", "rid", "today")
 
-    def __init__(self, today: dt.date | None) -> None:
+    def __init__(self, today: dt.date | None, *, build: bool = True) -> None:
         self.issues: list[Issue] = []
         self.errors = 0
         self.rid: str | None = None
         self.today = today
+        # whether to build model objects from the parts that pass (a check-only run does not)
+        self.build = build
 
     def add(self, rule: str, path: str, message: str) -> None:
         severity = _registry[rule].severity
@@ -389,11 +400,13 @@ class _Check:
         if not isinstance(value, str):
             self.wrong_type(key_path(base, key), key, "a string", value)
             return None
-        if not self.unicode_ok(value, key_path(base, key), key):
+        if not value.isascii() and not self.unicode_ok(value, key_path(base, key), key):
             return None
         return value if value.strip() else None
 
     def unicode_ok(self, value: str, path: str, field: str) -> bool:
+        if value.isascii():
+            return True
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -405,6 +418,8 @@ class _Check:
         self, obj: Mapping[str, Any], known: frozenset[str], base: str
     ) -> dict[str, Any]:
         found: dict[str, Any] = {}
+        if obj.keys() <= known:
+            return found
         for key in obj:
             if not isinstance(key, str):
                 self.add("malformed-record", base, f"keys must be strings (got {_short(key)})")
@@ -459,19 +474,28 @@ class _Check:
         value = obj.get(key)
         if value is None:
             return None
-        path = key_path(base, key)
+        if type(value) is str:
+            cached = _DATES.get(value)
+            if cached is not None:
+                return cached
         if isinstance(value, PartialDate):
             return value
+        path = key_path(base, key)
         if not isinstance(value, str):
             self.wrong_type(
                 path, key, "a partial date string such as '1962' or '2022-02-26'", value
             )
             return None
         try:
-            return PartialDate(value)
+            date = PartialDate(value)
         except ValueError as exc:
             self.add("invalid-date", path, f"{key!r}: {exc}")
             return None
+        if type(value) is str:
+            if len(_DATES) >= _DATES_MAX:
+                _DATES.clear()
+            _DATES[value] = date
+        return date
 
     def country(self, value: object, path: str, *, historic_ok: bool) -> str | None:
         if not isinstance(value, str):
@@ -507,28 +531,28 @@ class _Check:
 
     def party(self, raw: object, base: str) -> tuple[City | None, PlaceKey | None, tuple[str, ...]]:
         """Check one party; return the city (when valid), its key and the names ``by`` may use."""
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             self.wrong_type(base, "party", "an object", raw)
             return None, None, ()
         before = self.errors
         extensions = self.extensions(raw, _PARTY_KEYS, base)
         name = raw.get("name")
         if name is None:
-            self.missing(key_path(base, "name"), "name")
+            self.missing(f"{base}.name", "name")
         elif not isinstance(name, str):
-            self.wrong_type(key_path(base, "name"), "name", "a string", name)
+            self.wrong_type(f"{base}.name", "name", "a string", name)
             name = None
-        elif not self.valid_name(name, key_path(base, "name")):
+        elif not self.valid_name(name, f"{base}.name"):
             name = None
         country_raw = raw.get("country")
         country = None
         if country_raw is None:
-            self.missing(key_path(base, "country"), "country")
+            self.missing(f"{base}.country", "country")
         else:
-            country = self.country(country_raw, key_path(base, "country"), historic_ok=False)
+            country = self.country(country_raw, f"{base}.country", historic_ok=False)
         subdivision = raw.get("subdivision")
         if subdivision is not None:
-            path = key_path(base, "subdivision")
+            path = f"{base}.subdivision"
             if not isinstance(subdivision, str):
                 self.wrong_type(path, "subdivision", "an ISO 3166-2 code", subdivision)
                 subdivision = None
@@ -550,11 +574,11 @@ class _Check:
         level_raw = raw.get("level")
         level = PlaceLevel.MUNICIPALITY
         if level_raw is not None:
-            path = key_path(base, "level")
+            path = f"{base}.level"
             if not isinstance(level_raw, str):
                 self.wrong_type(path, "level", "a string", level_raw)
-            elif level_raw in PlaceLevel._value2member_map_:
-                level = PlaceLevel(level_raw)
+            elif level_raw in _LEVELS:
+                level = _LEVELS[level_raw]
             else:
                 alias = _LEVEL_ALIASES.get(level_raw.strip().casefold())
                 near = alias or _suggest(level_raw, PlaceLevel._value2member_map_)
@@ -567,7 +591,7 @@ class _Check:
                 )
         wikidata = raw.get("wikidata")
         if wikidata is not None:
-            path = key_path(base, "wikidata")
+            path = f"{base}.wikidata"
             if not isinstance(wikidata, str):
                 self.wrong_type(path, "wikidata", "a string such as 'Q656'", wikidata)
                 wikidata = None
@@ -581,7 +605,7 @@ class _Check:
                 wikidata = None
         geonames = raw.get("geonames")
         if geonames is not None:
-            path = key_path(base, "geonames")
+            path = f"{base}.geonames"
             if isinstance(geonames, bool) or not isinstance(geonames, int | float):
                 self.wrong_type(path, "geonames", "a positive integer", geonames)
                 geonames = None
@@ -602,7 +626,7 @@ class _Check:
                     f"'geonames' must be a positive integer (got {geonames!r})",
                 )
                 geonames = None
-        former = self.former_names(raw.get("former_names"), key_path(base, "former_names"))
+        former = self.former_names(raw.get("former_names"), f"{base}.former_names")
         # identity, even for a broken party, so that duplicates are still found
         key: PlaceKey | None
         if isinstance(wikidata, str):
@@ -620,7 +644,7 @@ class _Check:
             names = (nfc, f"{nfc} ({country_raw})") if isinstance(country_raw, str) else (nfc,)
             if isinstance(wikidata, str):
                 names += (wikidata,)
-        if self.errors != before or former is None:
+        if self.errors != before or former is None or not self.build:
             return None, key, names
         assert isinstance(name, str) and country is not None
         city = _build(
@@ -660,24 +684,24 @@ class _Check:
         previous_until: PartialDate | None = None
         for index, item in enumerate(raw):
             path = f"{base}[{index}]"
-            if not isinstance(item, Mapping):
+            if type(item) is not dict and not isinstance(item, Mapping):
                 self.wrong_type(path, "former name", "an object", item)
                 continue
             extensions = self.extensions(item, _FORMER_NAME_KEYS, path)
             name = item.get("name")
             if name is None:
-                self.missing(key_path(path, "name"), "name")
+                self.missing(f"{path}.name", "name")
             elif not isinstance(name, str):
-                self.wrong_type(key_path(path, "name"), "name", "a string", name)
+                self.wrong_type(f"{path}.name", "name", "a string", name)
             else:
-                self.valid_name(name, key_path(path, "name"))
+                self.valid_name(name, f"{path}.name")
             country = item.get("country")
             if country is not None:
-                country = self.country(country, key_path(path, "country"), historic_ok=True)
+                country = self.country(country, f"{path}.country", historic_ok=True)
             start = self.date(item, "from", path)
             until = self.date(item, "until", path)
             if item.get("until") is None:
-                self.missing(key_path(path, "until"), "until")
+                self.missing(f"{path}.until", "until")
             if start is not None and until is not None and not start.earliest < until.earliest:
                 self.add(
                     "former-names-out-of-order",
@@ -702,7 +726,7 @@ class _Check:
                     )
             if until is not None:
                 previous_until = until
-            if self.errors == before and isinstance(name, str) and until is not None:
+            if self.build and self.errors == before and isinstance(name, str) and until is not None:
                 out.append(
                     FormerName(
                         name,
@@ -718,19 +742,19 @@ class _Check:
         self, raw: object, base: str
     ) -> tuple[dict[str, Any] | None, EventType | None, PartialDate | None]:
         """Check one event's own fields; return its parts (None when not an object)."""
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             self.wrong_type(base, "event", "an object", raw)
             return None, None, None
         extensions = self.extensions(raw, _EVENT_KEYS, base)
         kind_raw = raw.get("type")
         kind: EventType | None = None
-        path = key_path(base, "type")
+        path = f"{base}.type"
         if kind_raw is None:
             self.missing(path, "type")
         elif not isinstance(kind_raw, str):
             self.wrong_type(path, "type", "a string", kind_raw)
-        elif kind_raw in EventType._value2member_map_:
-            kind = EventType(kind_raw)
+        elif kind_raw in _EVENT_TYPES:
+            kind = _EVENT_TYPES[kind_raw]
         else:
             near = _suggest(kind_raw, EventType._value2member_map_)
             hint = f"; did you mean {near!r}?" if near else ""
@@ -743,9 +767,9 @@ class _Check:
         date = self.date(raw, "date", base)
         by = raw.get("by")
         if by is not None and not isinstance(by, str):
-            self.wrong_type(key_path(base, "by"), "by", "a string", by)
+            self.wrong_type(f"{base}.by", "by", "a string", by)
             by = None
-        elif isinstance(by, str) and not self.unicode_ok(by, key_path(base, "by"), "by"):
+        elif isinstance(by, str) and not self.unicode_ok(by, f"{base}.by", "by"):
             by = None
         parts = {
             "by": by,
@@ -764,8 +788,8 @@ def check_record(
     Returns the issues (errors and warnings, unfiltered) and, when there is no error and
     ``build`` is true, the :class:`Agreement`.
     """
-    check = _Check(today)
-    if not isinstance(raw, Mapping):
+    check = _Check(today, build=build)
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         check.wrong_type("$", "record", "a JSON object", raw)
         return check.issues, None
     rid = raw.get("id")
@@ -786,8 +810,8 @@ def check_record(
         check.missing("$.kind", "kind")
     elif not isinstance(kind_raw, str):
         check.wrong_type("$.kind", "kind", "a string", kind_raw)
-    elif kind_raw in AgreementKind._value2member_map_:
-        kind = AgreementKind(kind_raw)
+    elif kind_raw in _KINDS:
+        kind = _KINDS[kind_raw]
     else:
         alias = kind_for_term(kind_raw)
         values = ", ".join(AgreementKind._value2member_map_)
@@ -858,13 +882,15 @@ def check_record(
             )
     # events
     events_raw = raw.get("events")
-    events: list[Event] = []
+    # the parts of each event, built into Events only when the agreement is (its fields are
+    # checked here, so building must not check them again)
+    event_parts: list[tuple[EventType, PartialDate | None, str | None, dict[str, Any]]] = []
     any_event_source = False
     if events_raw is not None and not isinstance(events_raw, list | tuple):
         check.wrong_type("$.events", "events", "an array", events_raw)
         events_raw = None
-    steps: list[tuple[EventType | None, int | None, bool]] = []
-    step_paths: list[str] = []
+    # (type, actor, has by, path of the event) for the lifecycle
+    steps: list[tuple[EventType, int | None, bool, str]] = []
     latest_start: dt.date | None = None
     latest_start_at = -1
     today_day = today
@@ -886,7 +912,7 @@ def check_record(
                 what = "no party" if not found else f"parties {', '.join(map(str, found))}"
                 check.add(
                     "invalid-actor",
-                    key_path(base, "by"),
+                    f"{base}.by",
                     f"'by' must name exactly one party by its wikidata id, its name or "
                     f"'name (CC)' (got {by!r}, which matches {what})",
                 )
@@ -895,7 +921,7 @@ def check_record(
             if latest_start is not None and date.latest < latest_start:
                 check.add(
                     "events-out-of-order",
-                    key_path(base, "date"),
+                    f"{base}.date",
                     f"event {index} ({date}) is definitely before event "
                     f"{latest_start_at}, listed earlier; list events in date order",
                 )
@@ -906,31 +932,23 @@ def check_record(
             if date.earliest > today_day:
                 check.add(
                     "future-date",
-                    key_path(base, "date"),
+                    f"{base}.date",
                     f"the event is dated {date}, after today ({today_day.isoformat()})",
                 )
         if kind_e in (EventType.SUSPENDED, EventType.TERMINATED) and parts["reason"] is None:
             check.add("missing-reason", base, f"a {kind_e.value!r} event should give a 'reason'")
-        steps.append((kind_e, actor, by is not None))
-        step_paths.append(key_path(base, "type"))
         if kind_e is not None:
-            events.append(
-                Event(
-                    kind_e,
-                    date,
-                    by,
-                    parts["reason"],
-                    parts["source"],
-                    extensions=freeze_extensions(parts["extensions"]),
-                )
-            )
+            steps.append((kind_e, actor, by is not None, base))
+            event_parts.append((kind_e, date, by, parts))
     if parties_raw is not None and isinstance(parties_raw, list | tuple):
+        # the lifecycle machine of ``replay``, stepped directly: an event outside the
+        # vocabulary is skipped, an invalid one is reported and changes nothing
         labels = [ns[0] if ns else "" for ns in names]
-        transitions = replay(steps, len(parties_raw), labels)
-        for transition, path in zip(transitions, step_paths, strict=True):
-            if transition.rule is not None:
-                assert transition.message is not None
-                check.add(transition.rule, path, transition.message)
+        machine = _Machine(len(parties_raw), labels)
+        for kind_e, actor, has_by, base in steps:
+            problem = machine.step(kind_e, actor, has_by)
+            if problem is not None:
+                check.add(problem[0], f"{base}.type", problem[1])
     if not sources and not any_event_source:
         check.add(
             "missing-source",
@@ -940,18 +958,32 @@ def check_record(
     if check.errors or not build:
         return check.issues, None
     assert isinstance(rid, str) and kind is not None
-    agreement = _build(
-        Agreement,
-        rid,
-        kind,
-        tuple(c for c in cities if c is not None),
-        tuple(events),
-        term,
-        tuple(sources),
-        supersedes,
-        notes,
-        extensions=freeze_extensions(extensions),
-    )
+    token = _trusted.set(True)
+    try:
+        events = tuple(
+            Event(
+                kind_e,
+                date,
+                by,
+                parts["reason"],
+                parts["source"],
+                extensions=freeze_extensions(parts["extensions"]),
+            )
+            for kind_e, date, by, parts in event_parts
+        )
+        agreement = Agreement(
+            rid,
+            kind,
+            tuple(c for c in cities if c is not None),
+            events,
+            term,
+            tuple(sources),
+            supersedes,
+            notes,
+            extensions=freeze_extensions(extensions),
+        )
+    finally:
+        _trusted.reset(token)
     return check.issues, agreement
 
 
