@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 DEV_STAMP := $(VENV)/.dev-installed
 RUN_STAMP := $(VENV)/.run-installed
 
-.PHONY: test demo lint typecheck pytest install clean
+.PHONY: test demo docs lint typecheck pytest install bench clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "sistercity needs Python 3.11 or newer")'
@@ -34,10 +34,29 @@ typecheck: $(DEV_STAMP)
 pytest: $(DEV_STAMP)
 	$(PY) -m pytest
 
-test: lint typecheck pytest
+docs: $(DEV_STAMP)
+	$(PY) -m sphinx -E -n -W --keep-going -q -b html docs docs/_build/html
+	@echo "HTML in docs/_build/html/index.html"
+
+test: lint typecheck pytest docs
 
 demo: $(RUN_STAMP)
 	@for f in examples/*.py; do echo "== $$f"; $(PY) $$f || exit 1; echo; done
+	@echo "== sistercity validate examples/data/agreements.jsonl  (real agreements: clean)"
+	$(PY) -m sistercity validate examples/data/agreements.jsonl
+	@echo
+	@echo "== sistercity validate examples/data/mistakes.jsonl  (mistakes on purpose: exit status 1)"
+	$(PY) -m sistercity validate examples/data/mistakes.jsonl || test $$? -eq 1
+	@echo
+	@echo "== sistercity show examples/data/agreements.jsonl --id manchester-saint-petersburg-1962"
+	$(PY) -m sistercity show examples/data/agreements.jsonl --id manchester-saint-petersburg-1962
+
+bench: $(DEV_STAMP)
+	$(PY) -m pip install -q -r benchmarks/requirements.txt
+	$(PY) benchmarks/bench_from_dict.py
+	$(PY) benchmarks/bench_registry.py
+	$(PY) benchmarks/bench_import_table.py
+	$(PY) benchmarks/bench_validate.py
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache docs/_build docs/_generated

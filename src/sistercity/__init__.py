@@ -11,6 +11,7 @@ from types import ModuleType
 from ._agreements import Agreement, AgreementKind, Event, EventType, Status
 from ._dates import InvalidDate, PartialDate, Precision, parse_lenient
 from ._places import City, FormerName, PlaceKey, PlaceLevel
+from ._registry import Registry
 from ._report import (
     InvalidAgreement,
     Issue,
@@ -51,6 +52,7 @@ __all__ = [
     "PlaceLevel",
     "Precision",
     "RecordRef",
+    "Registry",
     "Report",
     "Rule",
     "RuleSelection",
