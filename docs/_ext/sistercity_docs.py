@@ -155,6 +155,7 @@ def _examples() -> Mapping[str, Any]:
 _SCOPES = {
     "record": "Record rules",
     "collection": "Collection rules",
+    "output": "Output rules",
     "importer": "Importer rules",
 }
 _SCOPE_TEXT = {
@@ -165,6 +166,10 @@ _SCOPE_TEXT = {
     "collection": (
         "A collection rule needs the whole input: `sistercity validate` (unless "
         "`--no-collection`) and `Registry.validate` check them."
+    ),
+    "output": (
+        "Output rules are reported by `sistercity convert` when the output format cannot hold "
+        "a record; see [CSV](csv.md)."
     ),
     "importer": (
         "Importer rules are reported by `sistercity import` while it reads a source; see "
@@ -206,7 +211,7 @@ def rules_markdown() -> str:
             out.append(f"It reports {rule.summary}.\n")
             example = examples.get(rule.id)
             if example is None:
-                if scope != "importer":
+                if scope not in ("importer", "output"):
                     missing.append(rule.id)
                 continue
             issues = _example_issues(rule.id, example)

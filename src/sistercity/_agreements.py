@@ -84,6 +84,11 @@ def _lenient_date(value: Any) -> Any:
         return value
 
 
+def _optional_text(value: Any) -> Any:
+    """Blank optional text means absent (SPEC §4)."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 def _tuple(value: Any) -> Any:
     return value if isinstance(value, tuple) else tuple(value)
 
@@ -99,8 +104,8 @@ class Event:
     type: EventType = attrs.field(converter=_to_event_type)
     date: PartialDate | None = attrs.field(default=None, converter=_lenient_date)
     by: str | None = None
-    reason: str | None = None
-    source: str | None = None
+    reason: str | None = attrs.field(default=None, converter=_optional_text)
+    source: str | None = attrs.field(default=None, converter=_optional_text)
     extensions: Mapping[str, Any] = _extensions_field()
 
     def __attrs_post_init__(self) -> None:
@@ -304,10 +309,10 @@ class Agreement:
     kind: AgreementKind = attrs.field(converter=_to_kind)
     parties: tuple[City, ...] = attrs.field(converter=_tuple)
     events: tuple[Event, ...] = attrs.field(default=(), converter=_tuple)
-    term: str | None = None
+    term: str | None = attrs.field(default=None, converter=_optional_text)
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     supersedes: str | None = None
-    notes: str | None = None
+    notes: str | None = attrs.field(default=None, converter=_optional_text)
     extensions: Mapping[str, Any] = _extensions_field()
 
     def __attrs_post_init__(self) -> None:

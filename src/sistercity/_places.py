@@ -34,8 +34,6 @@ def freeze_extensions(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """Copy ``x-`` extension keys into a read-only mapping."""
     if value is None:
         return types.MappingProxyType({})
-    if isinstance(value, types.MappingProxyType):
-        return value
     return types.MappingProxyType(dict(value))
 
 
@@ -57,6 +55,14 @@ def _optional_date(value: PartialDate | str | None) -> PartialDate | None:
     if value is None or isinstance(value, PartialDate):
         return value
     return PartialDate(value)
+
+
+def _level(value: PlaceLevel | str) -> PlaceLevel:
+    """A level in the vocabulary; any other value is kept for the rules to name."""
+    try:
+        return PlaceLevel(value)
+    except ValueError:
+        return value  # type: ignore[return-value]
 
 
 def _former_names(value: Iterable[FormerName]) -> tuple[FormerName, ...]:
@@ -106,7 +112,7 @@ class City:
     name: str
     country: str
     subdivision: str | None = None
-    level: PlaceLevel = attrs.field(default=PlaceLevel.MUNICIPALITY, converter=PlaceLevel)
+    level: PlaceLevel = attrs.field(default=PlaceLevel.MUNICIPALITY, converter=_level)
     wikidata: str | None = None
     geonames: int | None = None
     former_names: tuple[FormerName, ...] = attrs.field(default=(), converter=_former_names)

@@ -17,6 +17,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import reprlib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias, TypeVar
@@ -41,7 +42,7 @@ __all__ = [
     "unregister_rule",
 ]
 
-Scope: TypeAlias = Literal["record", "collection", "importer"]
+Scope: TypeAlias = Literal["record", "collection", "output", "importer"]
 #: A custom record rule: an agreement in, ``(path, message)`` pairs or issues out.
 RecordCheck: TypeAlias = Callable[[Agreement], Iterable["Issue | tuple[str, str]"]]
 #: A custom collection rule: every agreement in, ``(path, message)`` pairs or issues out.
@@ -126,6 +127,9 @@ _BUILTIN: Final[tuple[Rule, ...]] = (
     Rule("unknown-supersedes", WARNING, "collection", "'supersedes' names an id not in the input"),
     Rule("superseded-still-active", WARNING, "collection",
          "an agreement and the one that supersedes it are both active now"),
+    # output rules
+    Rule("unwritable-record", ERROR, "output",
+         "a record the output format cannot hold (CSV: not exactly two parties)"),
     # importer rules
     Rule("unmapped-term", WARNING, "importer", "a source term with no kind in the term table"),
     Rule("deprecated-statement", WARNING, "importer",
@@ -351,8 +355,12 @@ def key_path(base: str, key: str) -> str:
     return f"{base}['{escaped}']"
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+
+
 def _short(value: object) -> str:
-    text = repr(value)
+    text = _REPR.repr(value) if isinstance(value, list | tuple | dict) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -558,7 +566,7 @@ class _Check:
                 subdivision = None
             else:
                 sub = pycountry.subdivisions.get(code=subdivision)  # type: ignore[no-untyped-call]
-                if sub is None:
+                if sub is None or sub.code != subdivision:
                     self.add(
                         "invalid-subdivision",
                         path,
@@ -1030,6 +1038,10 @@ def check_city(city: City) -> None:
     from .serialization import city_to_raw
 
     check = _Check(None)
+    for index, former in enumerate(city.former_names):
+        if not isinstance(former, FormerName):
+            check.wrong_type(f"$.former_names[{index}]", "former name", "a FormerName", former)
+    _raise_errors(check.issues)
     check.party(city_to_raw(city), "$")
     _raise_errors(check.issues)
 
@@ -1051,6 +1063,14 @@ def check_agreement(agreement: Agreement) -> None:
         return
     from .serialization import agreement_to_raw
 
+    check = _Check(None)
+    for index, party in enumerate(agreement.parties):
+        if not isinstance(party, City):
+            check.wrong_type(f"$.parties[{index}]", "party", "a City", party)
+    for index, event in enumerate(agreement.events):
+        if not isinstance(event, Event):
+            check.wrong_type(f"$.events[{index}]", "event", "an Event", event)
+    _raise_errors(check.issues, agreement.id if isinstance(agreement.id, str) else None)
     issues, _ = check_record(agreement_to_raw(agreement), today=dt.date.max, build=False)
     _raise_errors(issues, agreement.id if isinstance(agreement.id, str) else None)
 
