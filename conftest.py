@@ -8,9 +8,14 @@ import importlib.util
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 from pathlib import Path
 
+from hypothesis import settings
 from sybil import Sybil
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser
 from sybil.parsers.myst import DocTestDirectiveParser
+
+# Two shared cores make example timings noisy: no per-example deadline. Health checks stay on.
+settings.register_profile("sistercity", deadline=None)
+settings.load_profile("sistercity")
 
 _spec = importlib.util.spec_from_file_location(
     "sistercity_docs_console", Path(__file__).parent / "docs" / "conftest.py"
