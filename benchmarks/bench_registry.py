@@ -31,9 +31,8 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from sistercity import Agreement, City, Event, PartialDate, RecordRef, validate
+from sistercity import Agreement, City, Event, PartialDate, RecordRef, Registry, validate
 from sistercity._collection import COLLECTION_RULES, CollectionCheck
-from sistercity._registry import Registry
 from sistercity._rules import _build
 
 TODAY = dt.date(2026, 1, 1)

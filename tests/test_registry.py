@@ -7,7 +7,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from random import Random
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -23,6 +22,7 @@ from sistercity import (
     FormerName,
     PartialDate,
     RecordRef,
+    Registry,
     Status,
     UnknownRuleError,
     collection_rule,
@@ -31,17 +31,17 @@ from sistercity import (
     unregister_rule,
 )
 from sistercity._collection import CollectionCheck
-from sistercity._registry import Registry
 
 TODAY = dt.date(2026, 1, 1)
 SOURCES = ["https://example.org/"]
 
 MANCHESTER = City("Manchester", "GB", subdivision="GB-MAN", wikidata="Q18125")
-# through a dict: mypy reads City.former_names' converter (``tuple``) as a generic callable
-_LENINGRAD: dict[str, Any] = {
-    "former_names": [FormerName("Leningrad", country="SU", from_="1924-01-26", until="1991-09-06")]
-}
-SPB = City("Saint Petersburg", "RU", wikidata="Q656", **_LENINGRAD)
+SPB = City(
+    "Saint Petersburg",
+    "RU",
+    wikidata="Q656",
+    former_names=[FormerName("Leningrad", country="SU", from_="1924-01-26", until="1991-09-06")],
+)
 CHEMNITZ = City("Chemnitz", "DE", wikidata="Q2795")
 BERLIN = City("Berlin", "DE", wikidata="Q64")
 GLASGOW = City("Glasgow", "GB", wikidata="Q4093")
