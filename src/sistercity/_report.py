@@ -35,6 +35,10 @@ class RecordRef:
     line: int | None = None
 
 
+def _record_refs(refs: Iterable[RecordRef]) -> tuple[RecordRef, ...]:
+    return refs if isinstance(refs, tuple) else tuple(refs)
+
+
 @attrs.frozen
 class Issue:
     """One finding of one rule about one record (or, for collection rules, several).
@@ -52,7 +56,7 @@ class Issue:
     file: str | None = None
     line: int | None = None
     index: int | None = None
-    records: tuple[RecordRef, ...] = attrs.field(default=(), converter=tuple)
+    records: tuple[RecordRef, ...] = attrs.field(default=(), converter=_record_refs)
 
     @property
     def is_error(self) -> bool:
