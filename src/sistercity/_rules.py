@@ -655,16 +655,18 @@ class _Check:
         if self.errors != before or former is None or not self.build:
             return None, key, names
         assert isinstance(name, str) and country is not None
-        city = _build(
+        city: City = _checked(
             City,
-            name,
-            country,
-            subdivision=subdivision,
-            level=level,
-            wikidata=wikidata,
-            geonames=geonames,
-            former_names=former,
-            extensions=freeze_extensions(extensions),
+            (
+                name,
+                country,
+                subdivision,
+                level,
+                wikidata,
+                geonames,
+                former,
+                freeze_extensions(extensions),
+            ),
         )
         return city, key, names
 
@@ -966,20 +968,23 @@ def check_record(
     if check.errors or not build:
         return check.issues, None
     assert isinstance(rid, str) and kind is not None
-    token = _trusted.set(True)
-    try:
-        events = tuple(
-            Event(
+    events = tuple(
+        _checked(
+            Event,
+            (
                 kind_e,
                 date,
                 by,
                 parts["reason"],
                 parts["source"],
-                extensions=freeze_extensions(parts["extensions"]),
-            )
-            for kind_e, date, by, parts in event_parts
+                freeze_extensions(parts["extensions"]),
+            ),
         )
-        agreement = Agreement(
+        for kind_e, date, by, parts in event_parts
+    )
+    agreement: Agreement = _checked(
+        Agreement,
+        (
             rid,
             kind,
             tuple(c for c in cities if c is not None),
@@ -988,14 +993,44 @@ def check_record(
             tuple(sources),
             supersedes,
             notes,
-            extensions=freeze_extensions(extensions),
-        )
-    finally:
-        _trusted.reset(token)
+            freeze_extensions(extensions),
+        ),
+    )
     return check.issues, agreement
 
 
 _T = TypeVar("_T")
+
+# The fields of the model classes, in the order _checked takes their values. Checked when this
+# module loads, so that a field added to a model cannot be skipped silently.
+_FIELDS: Final[dict[type, tuple[str, ...]]] = {
+    City: (
+        "name", "country", "subdivision", "level", "wikidata", "geonames", "former_names",
+        "extensions",
+    ),
+    Event: ("type", "date", "by", "reason", "source", "extensions"),
+    Agreement: (
+        "id", "kind", "parties", "events", "term", "sources", "supersedes", "notes", "extensions",
+    ),
+}  # fmt: skip
+for _cls, _names in _FIELDS.items():
+    if tuple(field.name for field in attrs.fields(_cls)) != _names:  # pragma: no cover
+        raise RuntimeError(f"_rules._FIELDS is out of date for {_cls.__name__}")
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _checked(cls: type[Any], values: tuple[Any, ...]) -> Any:
+    """A model object from values the pass has checked and converted, without checking again.
+
+    The values are already what the class's converters return (enum members, tuples,
+    ``PartialDate`` objects, read-only extension mappings), and the record's rules have been
+    checked on them, so ``__init__`` (its converters and its check) would only repeat work.
+    """
+    obj = _new(cls)
+    for name, value in zip(_FIELDS[cls], values, strict=True):
+        _set(obj, name, value)
+    return obj
 
 
 def _build(factory: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
