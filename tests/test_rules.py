@@ -619,3 +619,26 @@ def test_custom_rule_ids_are_unknown_once_removed(needs_term: str) -> None:
 def test_a_builtin_rule_cannot_be_replaced() -> None:
     with pytest.raises(ValueError, match="built-in"):
         sc.record_rule("invalid-kind", summary="mine")(lambda a: [])
+
+
+def test_a_lone_surrogate_in_an_extension_key_is_malformed() -> None:
+    """SPEC §4: a lone surrogate is malformed-record, in a key as in a value, at any depth."""
+    assert_only(record(**{"x-\ud800": 1}), "malformed-record", "$['x-\\ud800']")
+    assert_only(record(**{"x-a": {"\ud800": 1}}), "malformed-record", "$['x-a']['\\ud800']")
+
+
+def test_an_extension_object_with_a_non_string_key_is_malformed_not_dropped() -> None:
+    """SPEC §4: nothing is dropped silently; JSON object keys are strings."""
+    assert_only(record(**{"x-a": {1: 2}}), "malformed-record", "$['x-a']")
+
+
+def test_no_parties_is_too_few_parties_only_even_with_events() -> None:
+    """SPEC §5: with no parties there is no one to act; too-few-parties says it all."""
+    raw = record(parties=[], events=[SIGNED])
+    assert found(raw) == [("too-few-parties", "$.parties")]
+
+
+def test_sources_of_the_wrong_type_is_not_also_missing_source() -> None:
+    """SPEC §5: a wrong JSON type is malformed-record; missing-source would repeat it."""
+    raw = record(sources="https://example.org/")
+    assert found(raw) == [("malformed-record", "$.sources")]

@@ -354,6 +354,8 @@ def key_path(base: str, key: str) -> str:
     if key.isidentifier() and key.isascii():
         return f"{base}.{key}"
     escaped = key.replace("\\", "\\\\").replace("'", "\\'")
+    if not escaped.isascii():  # a lone surrogate cannot be printed: show it escaped
+        escaped = escaped.encode("utf-8", "backslashreplace").decode("utf-8")
     return f"{base}['{escaped}']"
 
 
@@ -433,7 +435,7 @@ class _Check:
         for key in obj:
             if not isinstance(key, str):
                 self.add("malformed-record", base, f"keys must be strings (got {_short(key)})")
-            elif key in known:
+            elif key in known or not self.unicode_ok(key, key_path(base, key), "key"):
                 continue
             elif key.startswith("x-"):
                 path = key_path(base, key)
@@ -473,8 +475,13 @@ class _Check:
         if isinstance(value, list | tuple):
             return all(self.json_ok(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
         if isinstance(value, Mapping):
+            for k in value:
+                if not isinstance(k, str):
+                    self.add("malformed-record", path, f"keys must be strings (got {_short(k)})")
+                    return False
             return all(
-                isinstance(k, str) and self.json_ok(v, key_path(path, k), depth + 1)
+                self.unicode_ok(k, key_path(path, k), "key")
+                and self.json_ok(v, key_path(path, k), depth + 1)
                 for k, v in value.items()
             )
         self.add("malformed-record", path, f"{json_type(value)} is not a JSON value")
@@ -952,7 +959,8 @@ def check_record(
         if kind_e is not None:
             steps.append((kind_e, actor, by is not None, base))
             event_parts.append((kind_e, date, by, parts))
-    if parties_raw is not None and isinstance(parties_raw, list | tuple):
+    if isinstance(parties_raw, list | tuple) and parties_raw:
+        # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
         # the lifecycle machine of ``replay``, stepped directly: an event outside the
         # vocabulary is skipped, an invalid one is reported and changes nothing
         labels = [ns[0] if ns else "" for ns in names]
@@ -961,7 +969,11 @@ def check_record(
             problem = machine.step(kind_e, actor, has_by)
             if problem is not None:
                 check.add(problem[0], f"{base}.type", problem[1])
-    if not sources and not any_event_source:
+    # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
+    sources_given = sources_raw is not None and not (
+        isinstance(sources_raw, list | tuple) and not sources_raw
+    )
+    if not sources_given and not any_event_source:
         check.add(
             "missing-source",
             "$",
