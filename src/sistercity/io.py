@@ -167,7 +167,8 @@ class Item:
     ``line`` is the physical line (1-based) where the record starts, ``index`` its 0-based
     position among the records of the file (``None`` for a ``.json`` file or CSV header that
     cannot be read at all, which counts as one record), ``file`` the name it was read from
-    (``-`` for standard input). ``raw`` is meaningful only when ``issue`` is ``None``.
+    (``-`` for standard input). ``raw`` is the record only when ``issue`` is ``None``; with an
+    issue it is what could be parsed (or ``None``), kept so that the issue can name the id.
     """
 
     raw: Any
@@ -399,7 +400,8 @@ def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Item]:
         if problem is None:
             yield Item(value, name, number, index, Format.JSONL)
         else:
-            yield Item(None, name, number, index, Format.JSONL, _malformed(*problem))
+            # the value (when it parsed) is kept so that the issue can name the record's id
+            yield Item(value, name, number, index, Format.JSONL, _malformed(*problem))
         index += 1
 
 
@@ -425,7 +427,7 @@ def _read_json(stream: IO[bytes], name: str) -> Iterator[Item]:
         if problem is None:
             yield Item(value, name, line, index, Format.JSON)
         else:
-            yield Item(None, name, line, index, Format.JSON, _malformed(*problem))
+            yield Item(value, name, line, index, Format.JSON, _malformed(*problem))
 
 
 def _split_json(text: str) -> list[tuple[int, Any]] | Issue:
