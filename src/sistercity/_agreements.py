@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -89,7 +89,15 @@ def _optional_text(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _tuple(value: Any) -> Any:
+def _parties(value: Iterable[City]) -> tuple[City, ...]:
+    return value if isinstance(value, tuple) else tuple(value)
+
+
+def _events(value: Iterable[Event]) -> tuple[Event, ...]:
+    return value if isinstance(value, tuple) else tuple(value)
+
+
+def _sources(value: Iterable[str]) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else tuple(value)
 
 
@@ -307,10 +315,10 @@ class Agreement:
 
     id: str
     kind: AgreementKind = attrs.field(converter=_to_kind)
-    parties: tuple[City, ...] = attrs.field(converter=_tuple)
-    events: tuple[Event, ...] = attrs.field(default=(), converter=_tuple)
+    parties: tuple[City, ...] = attrs.field(converter=_parties)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_events)
     term: str | None = attrs.field(default=None, converter=_optional_text)
-    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_sources)
     supersedes: str | None = None
     notes: str | None = attrs.field(default=None, converter=_optional_text)
     extensions: Mapping[str, Any] = _extensions_field()
