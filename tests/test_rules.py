@@ -25,7 +25,7 @@ SUSPENDED = {
     "reason": "Russian invasion of Ukraine",
 }
 
-# SPEC §5, record rules: the tables, copied here so that the catalogue is checked against them.
+# SPEC §5, record rules: the tables, copied so that the catalogue is checked against them.
 SPEC_RECORD_ERRORS = [
     "malformed-record",
     "unknown-field",
