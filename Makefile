@@ -27,6 +27,7 @@ install: $(RUN_STAMP)
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(DEV_STAMP)
 	$(PY) -m mypy

@@ -234,8 +234,8 @@ def _run_core(path: Path, *, collection: bool) -> dict[str, int]:
     import datetime as dt
 
     from sistercity._collection import CollectionCheck
+    from sistercity._record import check_record
     from sistercity._report import RecordRef
-    from sistercity._rules import check_record
 
     today = dt.date.fromisoformat(TODAY)
     check = CollectionCheck(today=today) if collection else None

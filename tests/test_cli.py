@@ -108,7 +108,8 @@ def test_bundled_mistakes_give_a_useful_report() -> None:
     assert len(duplicate) == 1
     assert duplicate[0].startswith(f"{path}:9: error[duplicate-id] $: ")
     assert f"{path}:10 'coventry-dresden-1959'" in duplicate[0]  # names the other record
-    assert lines[-1] == "records: 10, valid: 4, invalid: 6, errors: 11, warnings: 4"
+    # both records of the duplicate id are invalid: convert --skip-invalid writes neither
+    assert lines[-1] == "records: 10, valid: 2, invalid: 8, errors: 11, warnings: 4"
 
 
 # ---- validate: reports ---------------------------------------------------------------------
@@ -143,10 +144,11 @@ def test_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     code, out, err = call(capsys, "validate", "--format", "json", path)
     assert code == 1 and err == ""
     document = json.loads(out)
+    # both 'a' records are named by the duplicate-id error, and 'b' breaks invalid-kind
     assert document["summary"] == {
         "records": 3,
-        "valid": 2,
-        "invalid": 1,
+        "valid": 0,
+        "invalid": 3,
         "errors": 2,
         "warnings": 1,
     }
@@ -225,7 +227,8 @@ def test_several_files_and_a_collection_issue_across_them(
     (duplicate_id,) = [line for line in lines if "[duplicate-id]" in line]
     assert duplicate_id.startswith(f"{one}:1: error[duplicate-id] $: ")
     assert duplicate_id.endswith(f"(also {two}[1] 'a')")
-    assert lines[-1].startswith("records: 3, valid: 3, invalid: 0, errors: 1,")
+    # the two 'a' records are invalid: convert --skip-invalid would write only 'b'
+    assert lines[-1].startswith("records: 3, valid: 1, invalid: 2, errors: 1,")
 
 
 # ---- validate: rule selection, strictness, today --------------------------------------------

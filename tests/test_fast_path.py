@@ -15,14 +15,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sistercity import Agreement, City, Event, FormerName, InvalidAgreement, _rules, to_dict
-from sistercity._rules import (
+from sistercity import Agreement, City, Event, FormerName, InvalidAgreement, _fields, to_dict
+from sistercity._fields import (
     AGREEMENT_KEYS,
     EVENT_KEYS,
     FORMER_NAME_KEYS,
     PARTY_KEYS,
-    check_record,
 )
+from sistercity._record import check_record
 from sistercity.strategies import broken_cases, records
 
 TODAY = dt.date(2025, 6, 1)
@@ -129,7 +129,7 @@ def test_the_date_cache_stays_bounded() -> None:
     """Parsed partial dates are shared by text, but the cache never grows past its bound, so
     memory stays flat however many distinct dates a long input holds."""
     day = dt.date(1900, 1, 1)
-    for offset in range(_rules._DATES_MAX + 500):
+    for offset in range(_fields._DATES_MAX + 500):
         text = (day + dt.timedelta(days=offset)).isoformat()
         raw = {
             "id": "a",
@@ -140,4 +140,4 @@ def test_the_date_cache_stays_bounded() -> None:
         }
         _, agreement = check_record(raw, today=TODAY)
         assert agreement is not None and str(agreement.events[0].date) == text
-        assert len(_rules._DATES) <= _rules._DATES_MAX
+        assert len(_fields._DATES) <= _fields._DATES_MAX

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
+import sistercity._read
 from sistercity import io as recordio
 from sistercity import strategies as scst
 from sistercity.io import Format, InvalidFile, Item, UnknownFormat, UnwritableRecord
@@ -316,7 +317,7 @@ def test_csv_row_to_raw_record() -> None:
     assert (first.line, first.index, second.line, second.index) == (2, 0, 4, 1)
     # an empty party is absent, so the check says too few parties
     assert second.raw["parties"] == [{"name": "A", "country": "GB"}]
-    issues, _ = sc._rules.check_record(second.raw)
+    issues, _ = sc._record.check_record(second.raw)
     assert "too-few-parties" in {i.rule for i in issues}
 
 
@@ -355,7 +356,7 @@ def test_csv_unknown_columns_become_unknown_fields() -> None:
     (item,) = items(data, "csv")
     assert item.raw["contry"] == "x"
     assert item.raw["parties"][0]["contry"] == "y"
-    issues, _ = sc._rules.check_record(item.raw)
+    issues, _ = sc._record.check_record(item.raw)
     paths = {i.path for i in issues if i.rule == "unknown-field"}
     assert paths == {"$.contry", "$.parties[0].contry"}
 
@@ -583,7 +584,7 @@ def test_fast_parse_agrees_with_the_reference(value: Any) -> None:
     """
     text = json.dumps(value, ensure_ascii=True).encode()  # NaN, Infinity, \\ud800 escapes
     fast = recordio.parse_json(text)
-    reference = recordio._parse_exactly(text)
+    reference = sistercity._read._parse_exactly(text)
     assert fast[1] == reference[1]
     if fast[1] is None:
         assert fast[0] == reference[0] == value
@@ -607,4 +608,4 @@ def test_fast_parse_agrees_with_the_reference_on_any_bytes(data: bytes) -> None:
     """Where orjson and the standard library disagree on what JSON is, the SPEC's answer wins:
     the fast path accepts and refuses exactly what the reference does, with the same message.
     """
-    assert recordio.parse_json(data) == recordio._parse_exactly(data)
+    assert recordio.parse_json(data) == sistercity._read._parse_exactly(data)

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import sistercity as sc
+from sistercity._catalogue import RuleSelection
 from sistercity._examples import EXAMPLES
-from sistercity._rules import RuleSelection, check_record
+from sistercity._record import check_record
 
 TODAY = dt.date(2025, 6, 1)
 

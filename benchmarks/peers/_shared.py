@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 from sistercity._agreements import EventType, replay
 from sistercity._dates import PartialDate
+from sistercity._fields import _CURRENT_COUNTRIES, _HISTORIC_COUNTRIES
 from sistercity._places import name_key
-from sistercity._rules import _CURRENT_COUNTRIES, _HISTORIC_COUNTRIES
 
 __all__ = ["COUNTRIES", "Finding", "cross_field", "parse_date", "valid_name"]
 

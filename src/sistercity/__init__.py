@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from . import _construct  # noqa: F401  (installs the construction check)
 from ._agreements import Agreement, AgreementKind, Event, EventType, Status
+from ._catalogue import (
+    RULES,
+    Rule,
+    RuleSelection,
+    collection_rule,
+    record_rule,
+    register_rule,
+    unregister_rule,
+)
 from ._dates import InvalidDate, PartialDate, Precision, parse_lenient
 from ._places import City, FormerName, PlaceKey, PlaceLevel
 from ._registry import Registry
@@ -21,17 +31,9 @@ from ._report import (
     SisterCityError,
     UnknownRuleError,
 )
-from ._rules import (
-    RULES,
-    Rule,
-    RuleSelection,
-    collection_rule,
-    record_rule,
-    register_rule,
-    unregister_rule,
-)
 from ._terms import TERMS, kind_for_term
 from .serialization import from_dict, to_dict, validate
+from .validation import validate_file, validate_records
 
 __version__ = "0.1.0.dev0"
 
@@ -70,6 +72,8 @@ __all__ = [
     "to_dict",
     "unregister_rule",
     "validate",
+    "validate_file",
+    "validate_records",
 ]
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from . import _hooks
 from ._dates import PartialDate, as_day
+from ._identity import matching_names, matching_parties
+from ._lifecycle import Transition, replay
 from ._places import City, _extensions_field
+from ._report import SisterCityError
+from ._vocab import AgreementKind, EventType, Status
 
 __all__ = [
     "Agreement",
@@ -23,40 +27,6 @@ __all__ = [
     "replay",
     "resolve_actor",
 ]
-
-
-class AgreementKind(enum.StrEnum):
-    """What sort of link an agreement is. Twinning is not friendship."""
-
-    TWINNING = "twinning"
-    FRIENDSHIP = "friendship"
-    COOPERATION = "cooperation"
-    SPONSORSHIP = "sponsorship"
-    UNSPECIFIED = "unspecified"
-
-
-class EventType(enum.StrEnum):
-    """What happened to an agreement."""
-
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    SIGNED = "signed"
-    RATIFIED = "ratified"
-    RENEWED = "renewed"
-    SUSPENDED = "suspended"
-    REINSTATED = "reinstated"
-    TERMINATED = "terminated"
-    EXPIRED = "expired"
-
-
-class Status(enum.StrEnum):
-    """Where an agreement stands: ``unknown`` when no event is known yet."""
-
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    ENDED = "ended"
-    UNKNOWN = "unknown"
 
 
 def _lenient(kind: type[enum.Enum], value: Any) -> Any:
@@ -101,6 +71,21 @@ def _sources(value: Iterable[str]) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else tuple(value)
 
 
+def resolve_actor(by: str, parties: Sequence[City]) -> list[int]:
+    """The indexes of the parties that ``by`` names (by Wikidata id, NFC name, or ``name (CC)``)."""
+    return matching_names(by, parties)
+
+
+class NotAParty(SisterCityError, ValueError):
+    """A place reference that names no party of an agreement, or more than one."""
+
+
+def _describe(place: object) -> str:
+    if isinstance(place, City):
+        return f"the place {place.label()!r}"
+    return f"{place!r}"
+
+
 @attrs.frozen
 class Event:
     """Something that happened to an agreement: ``signed`` in 1962, ``suspended`` in 2022.
@@ -117,179 +102,7 @@ class Event:
     extensions: Mapping[str, Any] = _extensions_field()
 
     def __attrs_post_init__(self) -> None:
-        from ._rules import check_event
-
-        check_event(self)
-
-
-@attrs.frozen
-class Transition:
-    """The outcome of one event in :func:`replay`: the status after it, or why it is invalid."""
-
-    status: Status
-    rule: str | None = None
-    message: str | None = None
-
-
-def resolve_actor(by: str, parties: Sequence[City]) -> list[int]:
-    """The indexes of the parties that ``by`` names (by Wikidata id, NFC name, or ``name (CC)``)."""
-    wanted = unicodedata.normalize("NFC", by)
-    found = []
-    for index, party in enumerate(parties):
-        name = unicodedata.normalize("NFC", party.name)
-        if (
-            (party.wikidata is not None and by == party.wikidata)
-            or wanted == name
-            or wanted == f"{name} ({party.country})"
-        ):
-            found.append(index)
-    return found
-
-
-_NEEDS_SIGNING = frozenset(
-    {
-        EventType.RATIFIED,
-        EventType.RENEWED,
-        EventType.SUSPENDED,
-        EventType.REINSTATED,
-        EventType.EXPIRED,
-    }
-)
-
-
-class _Machine:
-    """The per-party lifecycle state of SPEC §3."""
-
-    __slots__ = ("ended", "labels", "n", "signed", "started", "suspended")
-
-    def __init__(self, n: int, labels: Sequence[str] | None = None) -> None:
-        self.n = n
-        self.labels = labels
-        self.signed: set[int] = set()
-        self.suspended: set[int] = set()
-        self.ended = False
-        self.started = False
-
-    @property
-    def status(self) -> Status:
-        if not self.started:
-            return Status.UNKNOWN
-        if self.ended:
-            return Status.ENDED
-        if self.suspended:
-            return Status.SUSPENDED
-        if len(self.signed) >= self.n:
-            return Status.ACTIVE
-        return Status.PROPOSED
-
-    def party(self, index: int) -> str:
-        if self.labels is not None and index < len(self.labels) and self.labels[index]:
-            return repr(self.labels[index])
-        return f"party {index}"
-
-    def step(self, kind: EventType, actor: int | None, has_by: bool) -> tuple[str, str] | None:
-        """Apply one event; return ``(rule, message)`` and change nothing when it is invalid."""
-        everyone = range(self.n)
-        name = "" if actor is None else self.party(actor)
-        if self.ended:
-            return ("event-after-end", f"{kind.value!r} after the agreement ended")
-        if kind in _NEEDS_SIGNING and not self.signed:
-            return ("event-before-signing", f"{kind.value!r} before any party signed")
-        active_now = self.started and len(self.signed) >= self.n
-        status = self.status
-        who = "every party" if actor is None else name
-        if kind in (EventType.PROPOSED, EventType.APPROVED):
-            if active_now:
-                return (
-                    "invalid-transition",
-                    f"{kind.value!r} is allowed only until the agreement is active "
-                    f"(it is {status.value})",
-                )
-        elif kind is EventType.SIGNED:
-            if actor is not None:
-                if actor in self.signed:
-                    return ("invalid-transition", f"{name} has signed already")
-                self.signed.add(actor)
-            else:
-                if len(self.signed) >= self.n:
-                    return ("invalid-transition", "every party has signed already")
-                self.signed.update(everyone)
-        elif kind is EventType.RATIFIED:
-            needed = set(everyone) if actor is None else {actor}
-            if not needed <= self.signed:
-                return ("invalid-transition", f"'ratified' needs the signature of {who}")
-        elif kind is EventType.RENEWED:
-            if status not in (Status.ACTIVE, Status.SUSPENDED):
-                return (
-                    "invalid-transition",
-                    f"'renewed' needs an active or suspended agreement (it is {status.value})",
-                )
-        elif kind is EventType.SUSPENDED:
-            if status not in (Status.ACTIVE, Status.SUSPENDED):
-                return (
-                    "invalid-transition",
-                    f"'suspended' needs an active or suspended agreement (it is {status.value})",
-                )
-            if actor is not None:
-                if actor in self.suspended:
-                    return ("invalid-transition", f"{name}'s suspension is open already")
-                self.suspended.add(actor)
-            else:
-                if len(self.suspended) >= self.n:
-                    return ("invalid-transition", "every party's suspension is open already")
-                self.suspended.update(everyone)
-        elif kind is EventType.REINSTATED:
-            if actor is not None:
-                if actor not in self.suspended:
-                    return ("invalid-transition", f"{name} has no open suspension")
-                self.suspended.discard(actor)
-            else:
-                if not self.suspended:
-                    return ("invalid-transition", "there is no open suspension to close")
-                self.suspended.clear()
-        elif kind is EventType.TERMINATED:
-            if status not in (Status.PROPOSED, Status.ACTIVE, Status.SUSPENDED):
-                return (
-                    "invalid-transition",
-                    "'terminated' needs a proposed, active or suspended agreement "
-                    f"(it is {status.value})",
-                )
-            self.ended = True
-        elif kind is EventType.EXPIRED:
-            if has_by:
-                return ("invalid-transition", "'expired' takes no 'by'")
-            if status not in (Status.ACTIVE, Status.SUSPENDED):
-                return (
-                    "invalid-transition",
-                    f"'expired' needs an active or suspended agreement (it is {status.value})",
-                )
-            self.ended = True
-        self.started = True
-        return None
-
-
-def replay(
-    steps: Sequence[tuple[EventType | None, int | None, bool]],
-    n_parties: int,
-    labels: Sequence[str] | None = None,
-) -> list[Transition]:
-    """Run the lifecycle over ``(type, actor index or None, has_by)`` steps.
-
-    A step whose type is ``None`` (not in the vocabulary) is skipped. An invalid event is
-    reported and skipped; checking goes on from the state before it.
-    """
-    machine = _Machine(n_parties, labels)
-    out = []
-    for kind, actor, has_by in steps:
-        if kind is None:
-            out.append(Transition(machine.status))
-            continue
-        problem = machine.step(kind, actor, has_by)
-        if problem is None:
-            out.append(Transition(machine.status))
-        else:
-            out.append(Transition(machine.status, *problem))
-    return out
+        _hooks.check_event(self)
 
 
 @attrs.frozen
@@ -324,9 +137,7 @@ class Agreement:
     extensions: Mapping[str, Any] = _extensions_field()
 
     def __attrs_post_init__(self) -> None:
-        from ._rules import check_agreement
-
-        check_agreement(self)
+        _hooks.check_agreement(self)
 
     def _transitions(self) -> list[Transition]:
         steps = []
@@ -375,17 +186,49 @@ class Agreement:
                 dated_after = True
         return last
 
-    def events_by(self, party: City) -> Iterator[Event]:
-        """The events that name ``party`` as their actor."""
+    def party_index(self, place: City | str | tuple[str, str | None, str, str]) -> int:
+        """The index of the one party that a place reference names.
+
+        A reference is a ``City`` or place key (matched by identity), a Wikidata id, a name
+        (compared after NFC) or ``"name (CC)"``. Raises :class:`NotAParty` (a
+        ``SisterCityError`` and ``ValueError``) when it names no party or more than one.
+        """
+        found = matching_parties(place, self.parties)
+        if len(found) != 1:
+            what = "no party" if not found else f"{len(found)} parties"
+            parties = ", ".join(party.label() for party in self.parties)
+            raise NotAParty(
+                f"{_describe(place)} names {what} of agreement {self.id!r} (its parties: "
+                f"{parties}); give a party's Wikidata id, name or 'name (CC)'"
+            )
+        return found[0]
+
+    def events_by(self, party: City | str | tuple[str, str | None, str, str]) -> Iterator[Event]:
+        """The events whose ``by`` names ``party`` (any place reference, as :meth:`party_index`).
+
+        Raises :class:`NotAParty` when ``party`` is not one of the agreement's parties.
+        """
+        wanted = self.party_index(party)
         for event in self.events:
             if event.by is not None:
                 found = resolve_actor(event.by, self.parties)
-                if len(found) == 1 and self.parties[found[0]] == party:
+                if found == [wanted]:
                     yield event
 
-    def partner_of(self, place: City) -> tuple[City, ...]:
-        """The other parties, for a place that is a party (by identity)."""
-        return tuple(p for p in self.parties if p.key != place.key)
+    def partner_of(self, place: City | str | tuple[str, str | None, str, str]) -> tuple[City, ...]:
+        """The other parties, for a place reference that names one party.
+
+        Raises :class:`NotAParty` (a ``ValueError``) when ``place`` is not a party.
+
+        >>> a = Agreement("coventry-volgograd", "twinning",
+        ...               [City("Coventry", "GB", wikidata="Q6225"), City("Volgograd", "RU")],
+        ...               sources=["https://www.coventry.gov.uk/"])
+        >>> a.partner_of("Coventry")
+        (City(name='Volgograd', country='RU', ...),)
+        """
+        index = self.party_index(place)
+        own = self.parties[index].key
+        return tuple(p for p in self.parties if p.key != own)
 
     def period(self) -> tuple[dt.date | None, dt.date | None]:
         """The period of SPEC §5: from the first signing's earliest day to the end's latest.

@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import types
-import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeAlias
+from typing import Any
 
 import attrs
 
+from . import _hooks
 from ._dates import PartialDate, as_day
+from ._identity import PlaceKey, name_key, place_key
+from ._vocab import PlaceLevel
 
 __all__ = ["City", "FormerName", "PlaceKey", "PlaceLevel", "freeze_extensions", "name_key"]
 
-#: The identity of a place (SPEC §4): a Wikidata id, ``geonames:<id>``, or
-#: ``(country, subdivision, level, normalised name)``.
-PlaceKey: TypeAlias = str | tuple[str, str | None, str, str]
-
-
-class PlaceLevel(enum.StrEnum):
-    """What kind of place a party is. ``municipality`` is the default."""
-
-    MUNICIPALITY = "municipality"
-    DISTRICT = "district"
-    COUNTY = "county"
-    REGION = "region"
-    COUNTRY = "country"
+# PlaceKey, PlaceLevel and name_key are defined below this layer and re-exported here.
 
 
 def freeze_extensions(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -67,11 +56,6 @@ def _level(value: PlaceLevel | str) -> PlaceLevel:
 
 def _former_names(value: Iterable[FormerName]) -> tuple[FormerName, ...]:
     return value if isinstance(value, tuple) else tuple(value)
-
-
-def name_key(name: str) -> str:
-    """Normalise a name for identity: NFC, case-folded, white space collapsed."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
 @attrs.frozen
@@ -119,9 +103,7 @@ class City:
     extensions: Mapping[str, Any] = _extensions_field()
 
     def __attrs_post_init__(self) -> None:
-        from ._rules import check_city
-
-        check_city(self)
+        _hooks.check_city(self)
 
     @property
     def key(self) -> PlaceKey:
@@ -130,11 +112,14 @@ class City:
         ``wikidata`` if given, else ``geonames:<id>``, else ``(country, subdivision, level,
         name)`` with the name NFC-normalised, case-folded and its white space collapsed.
         """
-        if self.wikidata is not None:
-            return self.wikidata
-        if self.geonames is not None:
-            return f"geonames:{self.geonames}"
-        return (self.country, self.subdivision, self.level.value, name_key(self.name))
+        return place_key(
+            self.name,
+            self.country,
+            self.subdivision,
+            self.level.value,
+            self.wikidata,
+            self.geonames,
+        )
 
     def same_place(self, other: City) -> bool:
         """Whether ``other`` is the same place by SPEC §4 identity."""

@@ -12,11 +12,11 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Final, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Event, EventType, Status
+from ._catalogue import RULES, UNIGNORABLE, RuleSelection, run_custom
 from ._collection import COLLECTION_RULES, CollectionCheck
 from ._dates import PartialDate, as_day
 from ._places import City, PlaceKey
 from ._report import Issue, RecordRef, Report
-from ._rules import RULES, UNIGNORABLE, RuleSelection, run_custom
 
 __all__ = ["Registry"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -33,6 +33,8 @@ class RecordRef:
     index: int | None = None
     file: str | None = None
     line: int | None = None
+    #: the record's 0-based place in a validation run, across files (not part of equality)
+    seq: int | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def _record_refs(refs: Iterable[RecordRef]) -> tuple[RecordRef, ...]:
@@ -93,13 +95,17 @@ def _issue_list(issues: Iterable[Issue]) -> list[Issue]:
 class Report:
     """The findings of a validation run.
 
-    ``ok`` is true when there is no error; warnings do not make a report fail.
+    ``ok`` is true when there is no error; warnings do not make a report fail, and
+    ``bool(report)`` is ``report.ok``, so ``if sistercity.validate(record): save(record)`` saves
+    only what is valid. ``summary`` counts ``records``, ``valid``, ``invalid``, ``errors`` and
+    ``warnings`` as ``sistercity validate --format json`` does (empty for a report built by hand).
 
-    >>> Report([]).ok
-    True
+    >>> Report([]).ok, bool(Report([]))
+    (True, True)
     """
 
     issues: list[Issue] = attrs.field(factory=list, converter=_issue_list)
+    summary: Mapping[str, int] = attrs.field(factory=dict, kw_only=True, eq=False)
 
     @property
     def ok(self) -> bool:
@@ -127,6 +133,10 @@ class Report:
     def __len__(self) -> int:
         """The number of issues."""
         return len(self.issues)
+
+    def __bool__(self) -> bool:
+        """``report.ok``: true when no issue is an error (not "has issues", as ``len`` is)."""
+        return self.ok
 
 
 class SisterCityError(Exception):

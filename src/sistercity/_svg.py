@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from ._agreements import Status
+from ._vocab import Status
 
 __all__ = [
     "STATUS_COLOURS",

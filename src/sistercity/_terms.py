@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from ._agreements import AgreementKind
+from ._vocab import AgreementKind
 
 __all__ = ["TERMS", "kind_for_term", "normalise_term"]
 

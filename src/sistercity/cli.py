@@ -29,11 +29,13 @@ import orjson
 
 from . import io as recordio
 from ._agreements import Agreement, resolve_actor
+from ._catalogue import RULES, Rule, RuleSelection
 from ._collection import CollectionCheck
 from ._dates import PartialDate, as_day
 from ._places import City
+from ._record import check_record
 from ._report import Issue, RecordRef, Severity, SisterCityError, UnknownRuleError
-from ._rules import RULES, Rule, RuleSelection, check_record, run_custom
+from .validation import Validation
 
 __all__ = ["EXTENSIONS", "build_parser", "main"]
 
@@ -208,32 +210,21 @@ def _open(
 
 
 class _Validation:
-    """One ``validate`` run: counts, the collection check, and where issues go."""
+    """One ``validate`` run: the one validation loop, and where its issues go."""
 
     def __init__(self, args: argparse.Namespace, out: IO[str], err: IO[str]) -> None:
-        self.selection = _selection(args)
-        self.today = _today(args.today)
+        self.run = Validation(
+            selection=_selection(args), today=_today(args.today), collection=not args.no_collection
+        )
         self.text = args.format == "text"
         self.strict: bool = args.strict
         self.out, self.err = out, err
         self.locator = _Locator()
-        self.collection = None if args.no_collection else CollectionCheck(today=self.today)
-        self.custom_record = self.selection.custom("record")
-        self.custom_collection = [] if args.no_collection else self.selection.custom("collection")
-        self.kept: list[Agreement] = []
-        self.build = self.collection is not None or bool(self.custom_record)
-        self.records = self.invalid = self.errors = self.warnings = 0
         self.issues: list[Issue] = []
         self.failed = False
         self.progress = _Progress(err)
 
     def report(self, issue: Issue) -> None:
-        if not self.selection.wants(issue.rule):
-            return
-        if issue.severity is Severity.ERROR:
-            self.errors += 1
-        else:
-            self.warnings += 1
         if self.text:
             _write(self.out, self.locator.text(issue) + "\n")
         else:
@@ -241,45 +232,16 @@ class _Validation:
 
     def check(self, items: Iterable[recordio.Item]) -> None:
         for item in items:
-            self.records += 1
-            self.progress.tick(self.records)
-            if item.issue is not None:
-                self.invalid += 1
-                self.report(item.locate(item.issue))
-                continue
-            issues, agreement = check_record(item.raw, today=self.today, build=self.build)
-            broken = False
-            for issue in issues:
-                broken = broken or issue.severity is Severity.ERROR
-                self.report(item.locate(issue))
-            if broken:
-                self.invalid += 1
-                continue
-            if agreement is None:
-                continue
-            for rule in self.custom_record:
-                for issue in run_custom(rule, agreement, id=agreement.id):
-                    self.report(item.locate(issue))
-            if self.collection is not None:
-                self.collection.add(agreement, item.ref)
-            if self.custom_collection:
-                self.kept.append(agreement)
+            outcome = self.run.check(item)
+            self.progress.tick(self.run.records)
+            for issue in outcome.issues:
+                self.report(issue)
 
     def finish(self) -> int:
         self.progress.done()
-        if self.collection is not None:
-            for issue in self.collection.issues():
-                self.report(issue)
-        for rule in self.custom_collection:
-            for issue in run_custom(rule, self.kept):
-                self.report(issue)
-        summary = {
-            "records": self.records,
-            "valid": self.records - self.invalid,
-            "invalid": self.invalid,
-            "errors": self.errors,
-            "warnings": self.warnings,
-        }
+        for issue in self.run.finish():
+            self.report(issue)
+        summary = self.run.summary
         if self.text:
             _write(self.out, ", ".join(f"{k}: {v}" for k, v in summary.items()) + "\n")
         else:
@@ -289,7 +251,7 @@ class _Validation:
         self.out.flush()
         if self.failed:
             return 2
-        if self.errors or (self.strict and self.warnings):
+        if summary["errors"] or (self.strict and summary["warnings"]):
             return 1
         return 0
 

@@ -18,8 +18,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Final
 
-from ._agreements import EventType, Status, _Machine
+from ._lifecycle import Machine as _Machine
 from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt
+from ._vocab import EventType, Status
 
 __all__ = ["render", "transitions"]
 

@@ -21,8 +21,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
-from ._agreements import AgreementKind, EventType
-from ._places import PlaceLevel
+from ._vocab import AgreementKind, EventType, PlaceLevel
 
 __all__ = ["SCHEMA", "WHITE_SPACE", "schema"]
 

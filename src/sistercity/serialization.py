@@ -3,7 +3,7 @@
 The model classes know nothing about formats: ``to_dict`` and ``from_dict`` live here. Writing is
 canonical: known keys in the order of the record format, fields equal to their default left
 out, then ``x-`` extension keys sorted. Structuring runs the one-pass record check of
-:mod:`sistercity._rules`, so structural problems and rule breaks come in the same issue form,
+the record pass, so structural problems and rule breaks come in the same issue form,
 with field-level paths and the domain message kept.
 """
 
@@ -16,10 +16,14 @@ from typing import Any
 import cattrs
 
 from ._agreements import Agreement, Event
-from ._dates import PartialDate
-from ._places import City, FormerName, PlaceLevel
+from ._catalogue import RuleSelection, run_custom
+from ._dates import PartialDate, as_day
+from ._fields import FieldCheck
+from ._places import City, FormerName, freeze_extensions
+from ._raw import agreement_to_raw, city_to_raw, event_to_raw, former_name_to_raw
+from ._record import check_record
 from ._report import InvalidAgreement, Issue, Report
-from ._rules import RuleSelection, check_record, run_custom
+from ._trusted import checked
 
 __all__ = [
     "agreement_to_raw",
@@ -30,81 +34,6 @@ __all__ = [
     "to_dict",
     "validate",
 ]
-
-
-def _text(value: Any) -> Any:
-    """The JSON form of a scalar that may be an enum or a partial date."""
-    if isinstance(value, PartialDate):
-        return str(value)
-    if isinstance(value, str):
-        return str(value) if type(value) is not str else value
-    return value
-
-
-def _put_extensions(out: dict[str, Any], extensions: Mapping[str, Any]) -> dict[str, Any]:
-    for key in sorted(extensions):
-        out[key] = extensions[key]
-    return out
-
-
-def former_name_to_raw(former: FormerName) -> dict[str, Any]:
-    """The canonical dict of a :class:`FormerName`."""
-    out: dict[str, Any] = {"name": former.name}
-    if former.country is not None:
-        out["country"] = former.country
-    if former.from_ is not None:
-        out["from"] = _text(former.from_)
-    out["until"] = _text(former.until)
-    return _put_extensions(out, former.extensions)
-
-
-def city_to_raw(city: City) -> dict[str, Any]:
-    """The canonical dict of a :class:`City`."""
-    out: dict[str, Any] = {"name": city.name, "country": city.country}
-    if city.subdivision is not None:
-        out["subdivision"] = city.subdivision
-    if city.level != PlaceLevel.MUNICIPALITY:
-        out["level"] = _text(city.level)
-    if city.wikidata is not None:
-        out["wikidata"] = city.wikidata
-    if city.geonames is not None:
-        out["geonames"] = city.geonames
-    if city.former_names:
-        out["former_names"] = [
-            former_name_to_raw(f) if isinstance(f, FormerName) else f for f in city.former_names
-        ]
-    return _put_extensions(out, city.extensions)
-
-
-def event_to_raw(event: Event) -> dict[str, Any]:
-    """The canonical dict of an :class:`Event`."""
-    out: dict[str, Any] = {"type": _text(event.type)}
-    if event.date is not None:
-        out["date"] = _text(event.date)
-    if event.by is not None:
-        out["by"] = event.by
-    if event.reason is not None:
-        out["reason"] = event.reason
-    if event.source is not None:
-        out["source"] = event.source
-    return _put_extensions(out, event.extensions)
-
-
-def agreement_to_raw(agreement: Agreement) -> dict[str, Any]:
-    """The canonical dict of an :class:`Agreement` (the record format of SPEC §4)."""
-    out: dict[str, Any] = {"id": agreement.id, "kind": _text(agreement.kind)}
-    if agreement.term is not None:
-        out["term"] = agreement.term
-    out["parties"] = [city_to_raw(p) if isinstance(p, City) else p for p in agreement.parties]
-    if agreement.events:
-        out["events"] = [event_to_raw(e) if isinstance(e, Event) else e for e in agreement.events]
-    if agreement.sources:
-        out["sources"] = list(agreement.sources)
-    if agreement.supersedes is not None:
-        out["supersedes"] = agreement.supersedes
-    if agreement.notes is not None:
-        out["notes"] = agreement.notes
-    return _put_extensions(out, agreement.extensions)
 
 
 def _structure_agreement(value: Any, _: type[Agreement]) -> Agreement:
@@ -121,9 +50,7 @@ def _structure_part(to_raw_key: str) -> Any:
     """Structure a City or an Event through a one-party/one-event record check."""
 
     def structure(value: Any, cls: type[Any]) -> Any:
-        from ._rules import _build, _Check
-
-        check = _Check(None)
+        check = FieldCheck(None)
         if cls is City:
             city, _, _ = check.party(value, "$")
             result: Any = city
@@ -131,14 +58,16 @@ def _structure_part(to_raw_key: str) -> Any:
             parts, kind, date = check.event(value, "$")
             result = None
             if parts is not None and kind is not None and not check.errors:
-                result = _build(
+                result = checked(
                     Event,
-                    kind,
-                    date,
-                    parts["by"],
-                    parts["reason"],
-                    parts["source"],
-                    extensions=parts["extensions"],
+                    (
+                        kind,
+                        date,
+                        parts["by"],
+                        parts["reason"],
+                        parts["source"],
+                        freeze_extensions(parts["extensions"]),
+                    ),
                 )
         errors = [i for i in check.issues if i.is_error]
         if errors or result is None:
@@ -211,8 +140,6 @@ def validate(
     string) and raise :class:`UnknownRuleError` for an unknown id. ``today`` (default: the real
     date) decides ``future-date``.
     """
-    from ._dates import as_day
-
     selection = RuleSelection.of(select, ignore)
     day = dt.date.today() if today is None else as_day(today)
     raw = agreement_to_raw(record) if isinstance(record, Agreement) else record

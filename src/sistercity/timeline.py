@@ -444,7 +444,7 @@ def _legend(canvas: Canvas, top: float) -> float:
 def _read_records(path: str, input_format: str | None) -> tuple[list[Agreement], list[str]]:
     """Read the valid agreements of a record file; return them and the errors, as text lines."""
     from . import io
-    from ._rules import check_record
+    from ._record import check_record
 
     out: list[Agreement] = []
     problems: list[str] = []

@@ -3,7 +3,7 @@
 Every importer turns its input into record dicts in the format of SPEC §4 plus importer issues
 (``unmapped-term``, ``deprecated-statement``, ``missing-reciprocal``,
 ``conflicting-statements``, ``unresolved-reference``), then sends every record through the one
-record check that ``sistercity validate`` runs (:func:`sistercity._rules.check_record`). So what
+record check that ``sistercity validate`` runs (:func:`sistercity._record.check_record`). So what
 an importer writes validates, and a record the check refuses is reported, never written.
 
 - :func:`import_wikidata` reads entity JSON (``Special:EntityData``, ``wbgetentities``, dump
@@ -25,8 +25,8 @@ import attrs
 
 from .._agreements import Agreement
 from .._dates import PartialDate
+from .._record import check_record
 from .._report import Issue, SisterCityError
-from .._rules import check_record
 from ..serialization import to_dict
 
 __all__ = [

@@ -85,9 +85,10 @@ import attrs
 
 from .._agreements import AgreementKind, EventType
 from .._dates import InvalidDate, PartialDate, parse_lenient
+from .._fields import _LEVEL_ALIASES, key_path
 from .._places import PlaceKey, PlaceLevel, name_key
+from .._record import check_record
 from .._report import Issue, Severity
-from .._rules import _LEVEL_ALIASES, check_record, key_path
 from .._terms import kind_for_term, normalise_term
 from . import Draft, ImportFailed, ImportResult, MappingError, finish, refine
 from .countries import is_country_code, is_subdivision_name, nearest_name, resolve_country

@@ -1,0 +1,554 @@
+"""Field checks: the value rules of one record's parts (types, vocabularies, codes, names).
+
+:class:`FieldCheck` holds the state of one pass over one raw record (its issues and error
+count) and checks values, parties, former names and events' own fields. The cross-field rules
+(identity, actors, order, lifecycle) are the record pass's, in ``_record``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+import reprlib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import pycountry
+
+from ._catalogue import severity_of
+from ._dates import PartialDate
+from ._identity import PlaceKey, name_key
+from ._places import City, FormerName, freeze_extensions
+from ._report import Issue, Severity
+from ._trusted import checked
+from ._vocab import AgreementKind, EventType, PlaceLevel
+
+ERROR: Final = Severity.ERROR
+WARNING: Final = Severity.WARNING
+
+AGREEMENT_KEYS: Final = (
+    "id", "kind", "term", "parties", "events", "sources", "supersedes", "notes",
+)  # fmt: skip
+PARTY_KEYS: Final = (
+    "name", "country", "subdivision", "level", "wikidata", "geonames", "former_names",
+)  # fmt: skip
+EVENT_KEYS: Final = ("type", "date", "by", "reason", "source")
+FORMER_NAME_KEYS: Final = ("name", "country", "from", "until")
+_AGREEMENT_KEYS = frozenset(AGREEMENT_KEYS)
+_PARTY_KEYS = frozenset(PARTY_KEYS)
+_EVENT_KEYS = frozenset(EVENT_KEYS)
+_FORMER_NAME_KEYS = frozenset(FORMER_NAME_KEYS)
+
+_CURRENT_COUNTRIES: Final = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
+_HISTORIC_COUNTRIES: Final = (
+    frozenset(c.alpha_2 for c in pycountry.historic_countries) - _CURRENT_COUNTRIES
+)
+# ISO 3166/MA "exceptionally reserved" codes that people write for a country.
+_RESERVED: Final = {"UK": "GB", "EL": "GR"}
+_WIKIDATA: Final = re.compile(r"Q[1-9][0-9]*")
+_COUNTRY_FORM: Final = re.compile(r"[A-Z]{2}")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACE: Final = re.compile(r"\s")
+_INT64: Final = (-(2**63), 2**63 - 1)
+
+# Partial dates already parsed, by text: records repeat the same years, months and days, and a
+# PartialDate is immutable, so one object serves them all. Bounded, so memory stays flat (about
+# 6 MB when full); it is emptied when full, so the bound sits well above the few thousand
+# distinct dates of a typical file (a bound just below them made every lookup miss).
+_DATES: dict[str, PartialDate] = {}
+_DATES_MAX: Final = 16384
+
+_EVENT_TYPES: Final[dict[str, EventType]] = {member.value: member for member in EventType}
+_KINDS: Final[dict[str, AgreementKind]] = {member.value: member for member in AgreementKind}
+_LEVELS: Final[dict[str, PlaceLevel]] = {member.value: member for member in PlaceLevel}
+
+_LEVEL_ALIASES: Final = {
+    "city": "municipality", "town": "municipality", "village": "municipality",
+    "commune": "municipality", "municipal": "municipality", "borough": "district",
+    "ortsteil": "district", "state": "region", "province": "region",
+    "prefecture": "region", "oblast": "region", "voivodeship": "region",
+    "nation": "country",
+}  # fmt: skip
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+def key_path(base: str, key: str) -> str:
+    """``$.name``, or ``$['x-row']`` for a key that is not an identifier."""
+    if key.isidentifier() and key.isascii():
+        return f"{base}.{key}"
+    escaped = key.replace("\\", "\\\\").replace("'", "\\'")
+    if not escaped.isascii():  # a lone surrogate cannot be printed: show it escaped
+        escaped = escaped.encode("utf-8", "backslashreplace").decode("utf-8")
+    return f"{base}['{escaped}']"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+
+
+def _short(value: object) -> str:
+    text = _REPR.repr(value) if isinstance(value, list | tuple | dict) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str | None:
+    near = difflib.get_close_matches(value.casefold(), list(choices), n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+class FieldCheck:
+    """State of one pass over one raw record."""
+
+    __slots__ = ("build", "errors", "issues", "rid", "today")
+
+    def __init__(self, today: dt.date | None, *, build: bool = True) -> None:
+        self.issues: list[Issue] = []
+        self.errors = 0
+        self.rid: str | None = None
+        self.today = today
+        # whether to build model objects from the parts that pass (a check-only run does not)
+        self.build = build
+
+    def add(self, rule: str, path: str, message: str) -> None:
+        severity = severity_of(rule)
+        if severity is ERROR:
+            self.errors += 1
+        self.issues.append(Issue(rule, severity, message, path, id=self.rid))
+
+    def wrong_type(self, path: str, field: str, expected: str, value: object) -> None:
+        self.add(
+            "malformed-record",
+            path,
+            f"{field!r} must be {expected} (got {json_type(value)} {_short(value)})",
+        )
+
+    def missing(self, path: str, field: str) -> None:
+        self.add("malformed-record", path, f"{field!r} is required but missing")
+
+    # ---- values -------------------------------------------------------------------------
+
+    def text(self, obj: Mapping[str, Any], key: str, base: str) -> str | None:
+        """An optional text field: null, empty or blank means absent."""
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.wrong_type(key_path(base, key), key, "a string", value)
+            return None
+        if not value.isascii() and not self.unicode_ok(value, key_path(base, key), key):
+            return None
+        return value if value.strip() else None
+
+    def unicode_ok(self, value: str, path: str, field: str) -> bool:
+        if value.isascii():
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.add("malformed-record", path, f"{field!r} holds a lone surrogate")
+            return False
+        return True
+
+    def extensions(
+        self, obj: Mapping[str, Any], known: frozenset[str], base: str
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if obj.keys() <= known:
+            return found
+        for key in obj:
+            if not isinstance(key, str):
+                self.add("malformed-record", base, f"keys must be strings (got {_short(key)})")
+            elif key in known or not self.unicode_ok(key, key_path(base, key), "key"):
+                continue
+            elif key.startswith("x-"):
+                path = key_path(base, key)
+                if self.json_ok(obj[key], path):
+                    found[key] = obj[key]
+            else:
+                near = _suggest(key, known)
+                hint = f"; did you mean {near!r}?" if near else ""
+                allowed = ", ".join(sorted(known))
+                self.add(
+                    "unknown-field",
+                    key_path(base, key),
+                    f"unknown key {key!r} (expected one of {allowed}, or an 'x-' "
+                    f"extension key{hint})",
+                )
+        return found
+
+    def json_ok(self, value: object, path: str, depth: int = 0) -> bool:
+        """Whether an extension value is plain JSON that every format can hold."""
+        if depth > 200:
+            self.add("malformed-record", path, "extension value nested too deeply")
+            return False
+        if value is None or isinstance(value, bool):
+            return True
+        if isinstance(value, int):
+            if not _INT64[0] <= value <= _INT64[1]:
+                self.add("malformed-record", path, f"number {value} is outside the 64-bit range")
+                return False
+            return True
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                self.add("malformed-record", path, f"number {value} is not finite")
+                return False
+            return True
+        if isinstance(value, str):
+            return self.unicode_ok(value, path, "value")
+        if isinstance(value, list | tuple):
+            return all(self.json_ok(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+        if isinstance(value, Mapping):
+            for k in value:
+                if not isinstance(k, str):
+                    self.add("malformed-record", path, f"keys must be strings (got {_short(k)})")
+                    return False
+            return all(
+                self.unicode_ok(k, key_path(path, k), "key")
+                and self.json_ok(v, key_path(path, k), depth + 1)
+                for k, v in value.items()
+            )
+        self.add("malformed-record", path, f"{json_type(value)} is not a JSON value")
+        return False
+
+    def date(self, obj: Mapping[str, Any], key: str, base: str) -> PartialDate | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if type(value) is str:
+            cached = _DATES.get(value)
+            if cached is not None:
+                return cached
+        if isinstance(value, PartialDate):
+            return value
+        path = key_path(base, key)
+        if not isinstance(value, str):
+            self.wrong_type(
+                path, key, "a partial date string such as '1962' or '2022-02-26'", value
+            )
+            return None
+        try:
+            date = PartialDate(value)
+        except ValueError as exc:
+            self.add("invalid-date", path, f"{key!r}: {exc}")
+            return None
+        if type(value) is str:
+            if len(_DATES) >= _DATES_MAX:
+                _DATES.clear()
+            _DATES[value] = date
+        return date
+
+    def country(self, value: object, path: str, *, historic_ok: bool) -> str | None:
+        if not isinstance(value, str):
+            self.wrong_type(path, "country", "an ISO 3166-1 alpha-2 code", value)
+            return None
+        if value in _CURRENT_COUNTRIES:
+            return value
+        if value in _HISTORIC_COUNTRIES:
+            if not historic_ok:
+                name = pycountry.historic_countries.get(alpha_2=value)
+                what = f" ({name.name})" if name is not None else ""
+                self.add(
+                    "historic-country",
+                    path,
+                    f"'country' is {value!r}, the code of a former country{what}; give the "
+                    "place's present country and keep the old one in 'former_names'",
+                )
+            return value
+        hint = ""
+        suggestion = _RESERVED.get(value.upper())
+        if suggestion is None and value.strip():
+            try:
+                suggestion = pycountry.countries.lookup(value.strip()).alpha_2
+            except LookupError:
+                suggestion = None
+        if suggestion is not None:
+            hint = f"; did you mean {suggestion!r}?"
+        expected = "an ISO 3166-1 alpha-2 code in upper case"
+        self.add("invalid-country", path, f"'country' must be {expected} (got {value!r}{hint})")
+        return None
+
+    # ---- parts --------------------------------------------------------------------------
+
+    def party(self, raw: object, base: str) -> tuple[City | None, PlaceKey | None, tuple[str, ...]]:
+        """Check one party; return the city (when valid), its key and the names ``by`` may use."""
+        if type(raw) is not dict and not isinstance(raw, Mapping):
+            self.wrong_type(base, "party", "an object", raw)
+            return None, None, ()
+        before = self.errors
+        extensions = self.extensions(raw, _PARTY_KEYS, base)
+        name = raw.get("name")
+        if name is None:
+            self.missing(f"{base}.name", "name")
+        elif not isinstance(name, str):
+            self.wrong_type(f"{base}.name", "name", "a string", name)
+            name = None
+        elif not self.valid_name(name, f"{base}.name"):
+            name = None
+        country_raw = raw.get("country")
+        country = None
+        if country_raw is None:
+            self.missing(f"{base}.country", "country")
+        else:
+            country = self.country(country_raw, f"{base}.country", historic_ok=False)
+        subdivision = raw.get("subdivision")
+        if subdivision is not None:
+            path = f"{base}.subdivision"
+            if not isinstance(subdivision, str):
+                self.wrong_type(path, "subdivision", "an ISO 3166-2 code", subdivision)
+                subdivision = None
+            else:
+                sub = pycountry.subdivisions.get(code=subdivision)  # type: ignore[no-untyped-call]
+                if sub is None or sub.code != subdivision:
+                    self.add(
+                        "invalid-subdivision",
+                        path,
+                        f"'subdivision' must be an ISO 3166-2 code (got {subdivision!r})",
+                    )
+                elif country is not None and sub.country_code != country:
+                    self.add(
+                        "invalid-subdivision",
+                        path,
+                        f"'subdivision' {subdivision!r} is in {sub.country_code}, not in "
+                        f"the party's country {country!r}",
+                    )
+        level_raw = raw.get("level")
+        level = PlaceLevel.MUNICIPALITY
+        if level_raw is not None:
+            path = f"{base}.level"
+            if not isinstance(level_raw, str):
+                self.wrong_type(path, "level", "a string", level_raw)
+            elif level_raw in _LEVELS:
+                level = _LEVELS[level_raw]
+            else:
+                alias = _LEVEL_ALIASES.get(level_raw.strip().casefold())
+                near = alias or _suggest(level_raw, PlaceLevel._value2member_map_)
+                hint = f"; did you mean {near!r}?" if near else ""
+                values = ", ".join(PlaceLevel._value2member_map_)
+                self.add(
+                    "invalid-level",
+                    path,
+                    f"'level' must be one of {values} (got {level_raw!r}{hint})",
+                )
+        wikidata = raw.get("wikidata")
+        if wikidata is not None:
+            path = f"{base}.wikidata"
+            if not isinstance(wikidata, str):
+                self.wrong_type(path, "wikidata", "a string such as 'Q656'", wikidata)
+                wikidata = None
+            elif not _WIKIDATA.fullmatch(wikidata):
+                self.add(
+                    "invalid-wikidata-id",
+                    path,
+                    "'wikidata' must be Q and a positive integer without leading zeros, "
+                    f"such as 'Q656' (got {wikidata!r})",
+                )
+                wikidata = None
+        geonames = raw.get("geonames")
+        if geonames is not None:
+            path = f"{base}.geonames"
+            if isinstance(geonames, bool) or not isinstance(geonames, int | float):
+                self.wrong_type(path, "geonames", "a positive integer", geonames)
+                geonames = None
+            elif isinstance(geonames, float) and not math.isfinite(geonames):
+                self.wrong_type(path, "geonames", "a finite number", geonames)
+                geonames = None
+            elif isinstance(geonames, int) and not _INT64[0] <= geonames <= _INT64[1]:
+                self.add(
+                    "malformed-record",
+                    path,
+                    f"'geonames' {geonames} is outside the 64-bit integer range",
+                )
+                geonames = None
+            elif isinstance(geonames, float) or geonames < 1:
+                self.add(
+                    "invalid-geonames-id",
+                    path,
+                    f"'geonames' must be a positive integer (got {geonames!r})",
+                )
+                geonames = None
+        former = self.former_names(raw.get("former_names"), f"{base}.former_names")
+        # identity, even for a broken party, so that duplicates are still found
+        key: PlaceKey | None
+        if isinstance(wikidata, str):
+            key = wikidata
+        elif isinstance(geonames, int):
+            key = f"geonames:{geonames}"
+        elif isinstance(name, str) and isinstance(country_raw, str):
+            sub_key = subdivision if isinstance(subdivision, str) else None
+            key = (country_raw, sub_key, level.value, name_key(name))
+        else:
+            key = None
+        names: tuple[str, ...] = ()
+        if isinstance(name, str):
+            nfc = unicodedata.normalize("NFC", name)
+            names = (nfc, f"{nfc} ({country_raw})") if isinstance(country_raw, str) else (nfc,)
+            if isinstance(wikidata, str):
+                names += (wikidata,)
+        if self.errors != before or former is None or not self.build:
+            return None, key, names
+        assert isinstance(name, str) and country is not None
+        city: City = checked(
+            City,
+            (
+                name,
+                country,
+                subdivision,
+                level,
+                wikidata,
+                geonames,
+                former,
+                freeze_extensions(extensions),
+            ),
+        )
+        return city, key, names
+
+    def valid_name(self, name: str, path: str, field: str = "name") -> bool:
+        if not self.unicode_ok(name, path, field):
+            return False
+        if not name.strip():
+            self.add("invalid-name", path, f"{field!r} must not be blank (got {name!r})")
+            return False
+        if _CONTROL.search(name):
+            self.add(
+                "invalid-name", path, f"{field!r} must not hold control characters (got {name!r})"
+            )
+            return False
+        return True
+
+    def former_names(self, raw: object, base: str) -> tuple[FormerName, ...] | None:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list | tuple):
+            self.wrong_type(base, "former_names", "an array", raw)
+            return None
+        before = self.errors
+        out: list[FormerName] = []
+        previous_until: PartialDate | None = None
+        for index, item in enumerate(raw):
+            path = f"{base}[{index}]"
+            if type(item) is not dict and not isinstance(item, Mapping):
+                self.wrong_type(path, "former name", "an object", item)
+                continue
+            extensions = self.extensions(item, _FORMER_NAME_KEYS, path)
+            name = item.get("name")
+            if name is None:
+                self.missing(f"{path}.name", "name")
+            elif not isinstance(name, str):
+                self.wrong_type(f"{path}.name", "name", "a string", name)
+            else:
+                self.valid_name(name, f"{path}.name")
+            country = item.get("country")
+            if country is not None:
+                country = self.country(country, f"{path}.country", historic_ok=True)
+            start = self.date(item, "from", path)
+            until = self.date(item, "until", path)
+            if item.get("until") is None:
+                self.missing(f"{path}.until", "until")
+            if start is not None and until is not None and not start.earliest < until.earliest:
+                self.add(
+                    "former-names-out-of-order",
+                    path,
+                    f"'from' ({start}) must come before 'until' ({until})",
+                )
+            elif previous_until is not None:
+                begins = start if start is not None else previous_until
+                if until is not None and until.earliest <= previous_until.earliest:
+                    self.add(
+                        "former-names-out-of-order",
+                        path,
+                        f"former names must be oldest first: 'until' {until} is not "
+                        f"after the previous entry's 'until' {previous_until}",
+                    )
+                elif begins.earliest < previous_until.earliest:
+                    self.add(
+                        "former-names-out-of-order",
+                        path,
+                        f"former names must not overlap: 'from' {begins} is before the "
+                        f"previous entry's 'until' {previous_until}",
+                    )
+            if until is not None:
+                previous_until = until
+            if self.build and self.errors == before and isinstance(name, str) and until is not None:
+                out.append(
+                    FormerName(
+                        name,
+                        until,
+                        from_=start,
+                        country=country,
+                        extensions=freeze_extensions(extensions),
+                    )
+                )
+        return tuple(out) if self.errors == before else None
+
+    def event(
+        self, raw: object, base: str
+    ) -> tuple[dict[str, Any] | None, EventType | None, PartialDate | None]:
+        """Check one event's own fields; return its parts (None when not an object)."""
+        if type(raw) is not dict and not isinstance(raw, Mapping):
+            self.wrong_type(base, "event", "an object", raw)
+            return None, None, None
+        extensions = self.extensions(raw, _EVENT_KEYS, base)
+        kind_raw = raw.get("type")
+        kind: EventType | None = None
+        path = f"{base}.type"
+        if kind_raw is None:
+            self.missing(path, "type")
+        elif not isinstance(kind_raw, str):
+            self.wrong_type(path, "type", "a string", kind_raw)
+        elif kind_raw in _EVENT_TYPES:
+            kind = _EVENT_TYPES[kind_raw]
+        else:
+            near = _suggest(kind_raw, EventType._value2member_map_)
+            hint = f"; did you mean {near!r}?" if near else ""
+            values = ", ".join(EventType._value2member_map_)
+            self.add(
+                "invalid-event-type",
+                path,
+                f"'type' must be one of {values} (got {kind_raw!r}{hint})",
+            )
+        date = self.date(raw, "date", base)
+        by = raw.get("by")
+        if by is not None and not isinstance(by, str):
+            self.wrong_type(f"{base}.by", "by", "a string", by)
+            by = None
+        elif isinstance(by, str) and not self.unicode_ok(by, f"{base}.by", "by"):
+            by = None
+        parts = {
+            "by": by,
+            "reason": self.text(raw, "reason", base),
+            "source": self.text(raw, "source", base),
+            "extensions": extensions,
+        }
+        return parts, kind, date
+
+
+def check_id(check: FieldCheck, value: str, path: str, field: str) -> bool:
+    if not check.unicode_ok(value, path, field):
+        return False
+    if not 1 <= len(value) <= 200 or _SPACE.search(value):
+        check.add(
+            "invalid-id",
+            path,
+            f"{field!r} must be 1 to 200 characters without white space (got {_short(value)})",
+        )
+        return False
+    return True

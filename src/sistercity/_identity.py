@@ -1,0 +1,135 @@
+"""Place identity (the docs' "Places" page) and the one resolver of place references.
+
+A place's key is its ``wikidata`` id if given, else ``geonames:<id>``, else
+``(country, subdivision, level, name)`` with the name NFC-normalised, case-folded and its white
+space collapsed. A *place reference*, as users write one for an event's ``by``,
+``Agreement.partner_of``, ``Registry.partners_of`` or ``timeline --place``, is a ``City``, a
+place key, a Wikidata id (``"Q18125"``), ``"geonames:<id>"``, a name, or ``"name (CC)"``.
+:func:`matching_parties` is the one function that decides which parties a reference names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Final, Protocol, TypeAlias
+
+__all__ = [
+    "PlaceKey",
+    "PlaceRef",
+    "matching_names",
+    "matching_parties",
+    "name_key",
+    "names_of",
+    "place_key",
+]
+
+#: The identity of a place: a Wikidata id, ``geonames:<id>``, or
+#: ``(country, subdivision, level, normalised name)``.
+PlaceKey: TypeAlias = str | tuple[str, str | None, str, str]
+
+_PLACE_ID: Final = re.compile(r"Q[1-9][0-9]*|geonames:[1-9][0-9]*")
+
+
+class _Party(Protocol):
+    """What the resolver reads of a party (a ``City``, or a record's raw party)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def wikidata(self) -> str | None: ...
+    @property
+    def key(self) -> PlaceKey: ...
+
+
+#: A place reference: a party object (anything with a ``key``), a place key, or text.
+PlaceRef: TypeAlias = "_Party | PlaceKey"
+
+
+def name_key(name: str) -> str:
+    """Normalise a name for identity: NFC, case-folded, white space collapsed.
+
+    >>> name_key("  Saint   PETERSBURG ")
+    'saint petersburg'
+    """
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def place_key(
+    name: str,
+    country: str,
+    subdivision: str | None = None,
+    level: str = "municipality",
+    wikidata: str | None = None,
+    geonames: int | None = None,
+) -> PlaceKey:
+    """The identity key of a place from its fields.
+
+    >>> place_key("Springfield", "US", "US-IL")
+    ('US', 'US-IL', 'municipality', 'springfield')
+    >>> place_key("Manchester", "GB", wikidata="Q18125")
+    'Q18125'
+    """
+    if wikidata is not None:
+        return wikidata
+    if geonames is not None:
+        return f"geonames:{geonames}"
+    return (country, subdivision, level, name_key(name))
+
+
+def is_place_id(text: str) -> bool:
+    """Whether ``text`` is a Wikidata id or ``geonames:<id>``, a key of its own."""
+    return _PLACE_ID.fullmatch(text) is not None
+
+
+def names_of(name: str, country: str, wikidata: str | None) -> tuple[str, ...]:
+    """The texts that name a party in a reference: its NFC name, ``name (CC)``, its QID."""
+    nfc = unicodedata.normalize("NFC", name)
+    out: tuple[str, ...] = (nfc, f"{nfc} ({country})")
+    return (*out, wikidata) if wikidata is not None else out
+
+
+def matching_parties(ref: object, parties: Sequence[_Party]) -> list[int]:
+    """The indexes of the parties that a place reference names.
+
+    A party object or a 4-tuple key matches by identity key, and so does ``geonames:<id>``;
+    other text matches as an event's ``by`` does (:func:`matching_names`): a party's Wikidata
+    id, its name (compared after NFC) or its ``name (CC)``. Former names do not match.
+    Raises :class:`TypeError` for anything else.
+
+    >>> from sistercity import City
+    >>> parties = [City("Coventry", "GB", wikidata="Q6225"), City("Volgograd", "RU")]
+    >>> matching_parties("Coventry", parties), matching_parties("Volgograd (RU)", parties)
+    ([0], [1])
+    >>> matching_parties("Q6225", parties), matching_parties("Kyiv", parties)
+    ([0], [])
+    """
+    if isinstance(ref, tuple):
+        return [i for i, party in enumerate(parties) if party.key == ref]
+    if not isinstance(ref, str):
+        key = getattr(ref, "key", None)
+        if key is None:
+            raise TypeError(
+                "a place is a City, a Wikidata id, 'geonames:<id>', a place key, a name or "
+                f"'name (CC)' (got {type(ref).__name__})"
+            )
+        return [i for i, party in enumerate(parties) if party.key == key]
+    if ref.startswith("geonames:") and is_place_id(ref):
+        return [i for i, party in enumerate(parties) if party.key == ref]
+    return matching_names(ref, parties)
+
+
+def matching_names(text: str, parties: Sequence[_Party]) -> list[int]:
+    """The indexes of the parties that ``text`` names, as an event's ``by`` does.
+
+    ``text`` matches a party's Wikidata id, its name (compared after NFC) or ``"name (CC)"``.
+    """
+    wanted = unicodedata.normalize("NFC", text)
+    return [
+        i
+        for i, party in enumerate(parties)
+        if wanted in names_of(party.name, party.country, party.wikidata)
+    ]

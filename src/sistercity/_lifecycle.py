@@ -1,0 +1,171 @@
+"""The per-party lifecycle of an agreement (SPEC §3 in the docs' "Lifecycle" page).
+
+One state machine, used by the record check (to find invalid transitions), by the model (for
+``status`` and ``status_on``) and by the timeline. It works on event types and party indexes
+only, so it knows nothing of records, rules or model classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from ._vocab import EventType, Status
+
+__all__ = ["Machine", "Transition", "replay"]
+
+
+@attrs.frozen
+class Transition:
+    """The outcome of one event in :func:`replay`: the status after it, or why it is invalid."""
+
+    status: Status
+    rule: str | None = None
+    message: str | None = None
+
+
+_NEEDS_SIGNING = frozenset(
+    {
+        EventType.RATIFIED,
+        EventType.RENEWED,
+        EventType.SUSPENDED,
+        EventType.REINSTATED,
+        EventType.EXPIRED,
+    }
+)
+
+
+class Machine:
+    """The per-party lifecycle state of SPEC §3."""
+
+    __slots__ = ("ended", "labels", "n", "signed", "started", "suspended")
+
+    def __init__(self, n: int, labels: Sequence[str] | None = None) -> None:
+        self.n = n
+        self.labels = labels
+        self.signed: set[int] = set()
+        self.suspended: set[int] = set()
+        self.ended = False
+        self.started = False
+
+    @property
+    def status(self) -> Status:
+        if not self.started:
+            return Status.UNKNOWN
+        if self.ended:
+            return Status.ENDED
+        if self.suspended:
+            return Status.SUSPENDED
+        if len(self.signed) >= self.n:
+            return Status.ACTIVE
+        return Status.PROPOSED
+
+    def party(self, index: int) -> str:
+        if self.labels is not None and index < len(self.labels) and self.labels[index]:
+            return repr(self.labels[index])
+        return f"party {index}"
+
+    def step(self, kind: EventType, actor: int | None, has_by: bool) -> tuple[str, str] | None:
+        """Apply one event; return ``(rule, message)`` and change nothing when it is invalid."""
+        everyone = range(self.n)
+        name = "" if actor is None else self.party(actor)
+        if self.ended:
+            return ("event-after-end", f"{kind.value!r} after the agreement ended")
+        if kind in _NEEDS_SIGNING and not self.signed:
+            return ("event-before-signing", f"{kind.value!r} before any party signed")
+        active_now = self.started and len(self.signed) >= self.n
+        status = self.status
+        who = "every party" if actor is None else name
+        if kind in (EventType.PROPOSED, EventType.APPROVED):
+            if active_now:
+                return (
+                    "invalid-transition",
+                    f"{kind.value!r} is allowed only until the agreement is active "
+                    f"(it is {status.value})",
+                )
+        elif kind is EventType.SIGNED:
+            if actor is not None:
+                if actor in self.signed:
+                    return ("invalid-transition", f"{name} has signed already")
+                self.signed.add(actor)
+            else:
+                if len(self.signed) >= self.n:
+                    return ("invalid-transition", "every party has signed already")
+                self.signed.update(everyone)
+        elif kind is EventType.RATIFIED:
+            needed = set(everyone) if actor is None else {actor}
+            if not needed <= self.signed:
+                return ("invalid-transition", f"'ratified' needs the signature of {who}")
+        elif kind is EventType.RENEWED:
+            if status not in (Status.ACTIVE, Status.SUSPENDED):
+                return (
+                    "invalid-transition",
+                    f"'renewed' needs an active or suspended agreement (it is {status.value})",
+                )
+        elif kind is EventType.SUSPENDED:
+            if status not in (Status.ACTIVE, Status.SUSPENDED):
+                return (
+                    "invalid-transition",
+                    f"'suspended' needs an active or suspended agreement (it is {status.value})",
+                )
+            if actor is not None:
+                if actor in self.suspended:
+                    return ("invalid-transition", f"{name}'s suspension is open already")
+                self.suspended.add(actor)
+            else:
+                if len(self.suspended) >= self.n:
+                    return ("invalid-transition", "every party's suspension is open already")
+                self.suspended.update(everyone)
+        elif kind is EventType.REINSTATED:
+            if actor is not None:
+                if actor not in self.suspended:
+                    return ("invalid-transition", f"{name} has no open suspension")
+                self.suspended.discard(actor)
+            else:
+                if not self.suspended:
+                    return ("invalid-transition", "there is no open suspension to close")
+                self.suspended.clear()
+        elif kind is EventType.TERMINATED:
+            if status not in (Status.PROPOSED, Status.ACTIVE, Status.SUSPENDED):
+                return (
+                    "invalid-transition",
+                    "'terminated' needs a proposed, active or suspended agreement "
+                    f"(it is {status.value})",
+                )
+            self.ended = True
+        elif kind is EventType.EXPIRED:
+            if has_by:
+                return ("invalid-transition", "'expired' takes no 'by'")
+            if status not in (Status.ACTIVE, Status.SUSPENDED):
+                return (
+                    "invalid-transition",
+                    f"'expired' needs an active or suspended agreement (it is {status.value})",
+                )
+            self.ended = True
+        self.started = True
+        return None
+
+
+def replay(
+    steps: Sequence[tuple[EventType | None, int | None, bool]],
+    n_parties: int,
+    labels: Sequence[str] | None = None,
+) -> list[Transition]:
+    """Run the lifecycle over ``(type, actor index or None, has_by)`` steps.
+
+    A step whose type is ``None`` (not in the vocabulary) is skipped. An invalid event is
+    reported and skipped; checking goes on from the state before it.
+    """
+    machine = Machine(n_parties, labels)
+    out = []
+    for kind, actor, has_by in steps:
+        if kind is None:
+            out.append(Transition(machine.status))
+            continue
+        problem = machine.step(kind, actor, has_by)
+        if problem is None:
+            out.append(Transition(machine.status))
+        else:
+            out.append(Transition(machine.status, *problem))
+    return out

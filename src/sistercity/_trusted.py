@@ -1,0 +1,49 @@
+"""Build model objects from values the record pass has checked, without checking again.
+
+The record pass (``_record``) has checked and converted every value (enum members, tuples,
+``PartialDate`` objects, read-only extension mappings), so running the classes' ``__init__``
+(converters and construction check) would only repeat the work. Only the rule modules use this.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+
+from ._agreements import Agreement, Event
+from ._places import City, FormerName
+
+__all__ = ["checked"]
+
+# The fields of the model classes, in the order _checked takes their values. Checked when this
+# module loads, so that a field added to a model cannot be skipped silently.
+_FIELDS: Final[dict[type, tuple[str, ...]]] = {
+    FormerName: ("name", "until", "from_", "country", "extensions"),
+    City: (
+        "name", "country", "subdivision", "level", "wikidata", "geonames", "former_names",
+        "extensions",
+    ),
+    Event: ("type", "date", "by", "reason", "source", "extensions"),
+    Agreement: (
+        "id", "kind", "parties", "events", "term", "sources", "supersedes", "notes", "extensions",
+    ),
+}  # fmt: skip
+for _cls, _names in _FIELDS.items():
+    if tuple(field.name for field in attrs.fields(_cls)) != _names:  # pragma: no cover
+        raise RuntimeError(f"_trusted._FIELDS is out of date for {_cls.__name__}")
+_new = object.__new__
+_set = object.__setattr__
+
+
+def checked(cls: type[Any], values: tuple[Any, ...]) -> Any:
+    """A model object from values the pass has checked and converted, without checking again.
+
+    The values are already what the class's converters return (enum members, tuples,
+    ``PartialDate`` objects, read-only extension mappings), and the record's rules have been
+    checked on them, so ``__init__`` (its converters and its check) would only repeat work.
+    """
+    obj = _new(cls)
+    for name, value in zip(_FIELDS[cls], values, strict=True):
+        _set(obj, name, value)
+    return obj

@@ -1,0 +1,238 @@
+"""The one validation loop: records in, located issues and counts out.
+
+Every command and function that checks records goes through :class:`Validation`:
+``sistercity validate``, ``convert``, ``show``, ``timeline``, ``diff`` and ``stats``,
+:func:`validate_file`, :func:`validate_records`, :func:`sistercity.io.load`,
+``Registry.validate`` and the importers' final check. Each record gets one pass of the record
+rules (``_record``), which also gives the compact summary the collection rules keep; the
+collection rules run at the end. Nothing here formats output.
+
+Counting (the ``summary`` of a report, as ``sistercity validate --format json`` prints it):
+``records`` counts every record read, readable or not. A record is *invalid* when it is
+unreadable, breaks a built-in record rule (whatever the selection says: it cannot be
+constructed), breaks a selected custom record rule of severity ``error``, or is named by a
+selected collection-rule error. ``valid`` is the rest: exactly the records that
+``sistercity convert --skip-invalid`` writes with the same options. ``errors`` and
+``warnings`` count the selected issues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from ._agreements import Agreement
+from ._catalogue import RuleSelection, run_custom
+from ._collection import CollectionCheck
+from ._dates import PartialDate, as_day
+from ._read import Format, Item, read
+from ._record import check_record
+from ._report import Issue, RecordRef, Report, Severity
+
+__all__ = ["Outcome", "Validation", "validate_file", "validate_items", "validate_records"]
+
+Day = dt.date | str | PartialDate
+
+
+@attrs.frozen
+class Outcome:
+    """What the record rules found in one record.
+
+    ``seq`` is the record's 0-based place in the run (across files); ``issues`` are located and
+    filtered by the selection; ``agreement`` is the built agreement when it was asked for and
+    the record is constructible; ``invalid`` says whether the record is invalid so far (a
+    collection error found at the end may still make it so: see :meth:`Validation.finish`).
+    """
+
+    seq: int
+    item: Item
+    issues: list[Issue]
+    agreement: Agreement | None
+    invalid: bool
+
+
+def day_of(today: Day | None) -> dt.date:
+    """The day ``today`` means: a date, a partial date's last day, or the real date."""
+    return dt.date.today() if today is None else as_day(today)
+
+
+class Validation:
+    """One validation run over any number of records, fed one at a time.
+
+    >>> run = Validation(today="2026")
+    >>> run.check(Item({"id": "x"}, "-", 1, 0)).invalid
+    True
+    >>> _ = run.finish()
+    >>> run.summary["records"], run.summary["invalid"]
+    (1, 1)
+    """
+
+    def __init__(
+        self,
+        *,
+        select: Iterable[str] | str | None = None,
+        ignore: Iterable[str] | str | None = None,
+        today: Day | None = None,
+        collection: bool = True,
+        build: bool = False,
+        selection: RuleSelection | None = None,
+    ) -> None:
+        self.selection = RuleSelection.of(select, ignore) if selection is None else selection
+        self.today = day_of(today)
+        self.collection = CollectionCheck(today=self.today) if collection else None
+        self.custom_record = self.selection.custom("record")
+        self.custom_collection = self.selection.custom("collection") if collection else []
+        self._build = build or bool(self.custom_record) or bool(self.custom_collection)
+        self._build = self._build or self.collection is not None
+        self._kept: list[Agreement] = []
+        self.records = 0
+        self.errors = 0
+        self.warnings = 0
+        self._invalid: set[int] = set()
+        self._finished = False
+
+    def _keep(self, issue: Issue) -> bool:
+        if not self.selection.wants(issue.rule):
+            return False
+        if issue.severity is Severity.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        return True
+
+    def check(self, item: Item) -> Outcome:
+        """Run the record rules on one item; the collection rules keep its summary."""
+        seq = self.records
+        self.records += 1
+        if item.issue is not None:
+            self._invalid.add(seq)
+            issue = item.locate(item.issue)
+            return Outcome(seq, item, [issue] if self._keep(issue) else [], None, True)
+        found, agreement = check_record(item.raw, today=self.today, build=self._build)
+        issues = [item.locate(i) for i in found if self._keep(i)]
+        broken = any(i.severity is Severity.ERROR for i in found)
+        if agreement is not None:
+            for rule in self.custom_record:
+                for issue in run_custom(rule, agreement, id=agreement.id):
+                    if self._keep(issue):
+                        issues.append(item.locate(issue))
+                        broken = broken or issue.is_error
+            if self.collection is not None and not broken:
+                self.collection.add(
+                    agreement, RecordRef(item.id, item.index, item.file, item.line, seq=seq)
+                )
+            if self.custom_collection and not broken:
+                self._kept.append(agreement)
+        if broken:
+            self._invalid.add(seq)
+        return Outcome(seq, item, issues, agreement, broken)
+
+    def finish(self) -> list[Issue]:
+        """Run the collection rules; return their selected issues (each once)."""
+        out: list[Issue] = []
+        if self._finished:
+            return out
+        self._finished = True
+        if self.collection is not None:
+            for issue in self.collection.issues():
+                if self._keep(issue):
+                    out.append(issue)
+                    if issue.is_error:
+                        self._invalid.update(r.seq for r in issue.records if r.seq is not None)
+        for rule in self.custom_collection:
+            for issue in run_custom(rule, self._kept):
+                if self._keep(issue):
+                    out.append(issue)
+        return out
+
+    def is_invalid(self, seq: int) -> bool:
+        """Whether record ``seq`` is invalid (complete once :meth:`finish` has run)."""
+        return seq in self._invalid
+
+    @property
+    def invalid_seqs(self) -> frozenset[int]:
+        """The ``seq`` of every invalid record (complete once :meth:`finish` has run)."""
+        return frozenset(self._invalid)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """``records``, ``valid``, ``invalid``, ``errors``, ``warnings`` (the JSON summary)."""
+        invalid = len(self._invalid)
+        return {
+            "records": self.records,
+            "valid": self.records - invalid,
+            "invalid": invalid,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+def validate_items(
+    items: Iterable[Item],
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    today: Day | None = None,
+    collection: bool = False,
+    build: bool = False,
+) -> Iterator[Outcome]:
+    """Check read items one by one (record rules only; no collection rules unless asked)."""
+    run = Validation(select=select, ignore=ignore, today=today, collection=collection, build=build)
+    for item in items:
+        yield run.check(item)
+
+
+def _report(run: Validation, items: Iterable[Item]) -> Report:
+    issues: list[Issue] = []
+    for item in items:
+        issues.extend(run.check(item).issues)
+    issues.extend(run.finish())
+    return Report(issues, summary=run.summary)
+
+
+def validate_records(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    today: Day | None = None,
+    collection: bool = True,
+) -> Report:
+    """Validate records (mappings, as read from JSON) as ``sistercity validate`` does.
+
+    Never raises for bad data: a value that is not a mapping is a ``malformed-record``. Issues
+    carry ``index`` (the 0-based place in ``records``). ``today`` is a date or a partial date
+    (its last day; default: the real date). Raises :class:`~sistercity.UnknownRuleError` for an
+    unknown rule id in ``select``/``ignore``.
+
+    >>> report = validate_records([{"id": "a"}], today="2026")
+    >>> report.ok, report.summary["invalid"]
+    (False, 1)
+    """
+    run = Validation(select=select, ignore=ignore, today=today, collection=collection)
+    items = (Item(raw, "-", None, index, Format.JSONL) for index, raw in enumerate(records))
+    return _report(run, items)
+
+
+def validate_file(
+    path: str | os.PathLike[str],
+    *,
+    input_format: Format | str | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    today: Day | None = None,
+    collection: bool = True,
+) -> Report:
+    """Validate a record file (JSON Lines, JSON or CSV; ``-`` is standard input).
+
+    The format comes from ``input_format`` or the file's extension. Issues carry ``file``,
+    ``line`` and ``index``. Raises :class:`OSError` for a file that cannot be opened and
+    :class:`~sistercity.io.UnknownFormat` for an unknown extension; problems inside the file
+    are issues, never exceptions.
+    """
+    run = Validation(select=select, ignore=ignore, today=today, collection=collection)
+    return _report(run, read(path, input_format))
