@@ -41,7 +41,7 @@ record = {
         "https://www.wikidata.org/wiki/Q18125",
         "https://www.wikidata.org/wiki/Q656",
     ],
-    "notes": "A renewal in 2007 is often given but is not in the sources above: marked uncertain.",
+    "notes": "The 2007 renewal is not confirmed by the sources given: marked uncertain.",
 }
 
 
