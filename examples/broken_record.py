@@ -18,7 +18,8 @@ broken = {
     ],
     "events": [
         {"type": "signed", "date": "1944?"},
-        {"type": "suspended", "date": "2022-02-30", "by": "Coventry City Council"},
+        # day and month swapped (the council voted on 22 March 2022), and "by" names no party
+        {"type": "suspended", "date": "2022-22-03", "by": "Coventry City Council"},
         {"type": "signed", "date": "1990"},
     ],
 }

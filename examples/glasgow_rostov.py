@@ -1,4 +1,7 @@
-"""Glasgow and Rostov-on-Don: a twinning from 1986, suspended in March 2022.
+"""Glasgow and Rostov-on-Don: a twinning from 1986, suspended on 24 February 2022.
+
+Glasgow's City Administration Committee suspended it by a unanimous emergency motion on the
+day Russia invaded Ukraine.
 
 Built with the Python classes rather than from a record, to show the model itself.
 Run it: ``python examples/glasgow_rostov.py``.
@@ -23,18 +26,19 @@ link = sc.Agreement(
         sc.Event(sc.EventType.SIGNED, "1986"),
         sc.Event(
             sc.EventType.SUSPENDED,
-            "2022-03-02",
+            "2022-02-24",
             by="Glasgow",
             reason="Russian invasion of Ukraine",
         ),
     ],
-    sources=["https://www.glasgow.gov.uk/"],
+    sources=["https://www.glasgow.gov.uk/", "https://www.wikidata.org/wiki/Q4093"],
+    notes="Suspended by the City Administration Committee, by a unanimous emergency motion.",
 )
 
 
 def main() -> None:
     print(f"{glasgow.label()} - {rostov.label()}: {link.kind.value} ({link.term})")
-    for day in ("1985", "1986", "2021", "2022-03-01", "2022-03-02"):
+    for day in ("1985", "1986", "2021", "2022-02-23", "2022-02-24"):
         print(f"  status on {day}: {link.status_on(day).value}")
     print(f"  status now: {link.status_on(dt.date.today()).value}")
     suspension = link.events[-1]

@@ -1,7 +1,7 @@
 """Manchester and St Petersburg: a friendship agreement (not a twinning) since 1962.
 
-The link was signed in 1962, when St Petersburg was called Leningrad, and renewed in 2007.
-Manchester City Council suspended it on 26 February 2022 after Russia invaded Ukraine.
+The link was signed in 1962, when St Petersburg was called Leningrad. Manchester City Council
+moved to suspend it on 26 February 2022, two days after Russia invaded Ukraine.
 Run it: ``python examples/manchester_st_petersburg.py``.
 """
 
@@ -28,7 +28,7 @@ record = {
     ],
     "events": [
         {"type": "signed", "date": "1962"},
-        {"type": "renewed", "date": "2007"},
+        {"type": "renewed", "date": "2007?"},
         {
             "type": "suspended",
             "date": "2022-02-26",
@@ -36,7 +36,12 @@ record = {
             "reason": "Russian invasion of Ukraine",
         },
     ],
-    "sources": ["https://www.manchester.gov.uk/"],
+    "sources": [
+        "https://www.manchester.gov.uk/",
+        "https://www.wikidata.org/wiki/Q18125",
+        "https://www.wikidata.org/wiki/Q656",
+    ],
+    "notes": "The 2007 renewal is not confirmed by the sources given: marked uncertain.",
 }
 
 

@@ -87,7 +87,7 @@ def test_bundled_clean_file_validates() -> None:
     result = run("validate", str(DATA / "agreements.jsonl"), env={"SISTERCITY_TODAY": TODAY})
     assert result.returncode == 0
     assert result.stderr == ""
-    assert result.stdout == "records: 7, valid: 7, invalid: 0, errors: 0, warnings: 0\n"
+    assert result.stdout == "records: 11, valid: 11, invalid: 0, errors: 0, warnings: 0\n"
 
 
 def test_bundled_mistakes_give_a_useful_report() -> None:
@@ -423,7 +423,7 @@ def test_convert_between_every_format(tmp_path: Path) -> None:
         target = str(tmp_path / name)
         result = run("convert", previous, target)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert result.stdout == f"wrote 7 of 7 records to {target}\n"
+        assert result.stdout == f"wrote 11 of 11 records to {target}\n"
         assert recordio.load(target) == expected
         previous = target
     # the bundled file is canonical: a round trip through every format gives its bytes again

@@ -202,7 +202,7 @@ def test_an_undated_event_is_a_question_mark_over_where_it_can_lie() -> None:
     undated = sc.Agreement(
         id="m-f",
         kind="unspecified",
-        parties=[MANCHESTER, sc.City("Faisalabad", "PK", wikidata="Q185453")],
+        parties=[MANCHESTER, sc.City("Faisalabad", "PK", wikidata="Q173985")],
         events=[sc.Event("signed"), sc.Event("suspended", "2020-05", reason="test")],
     )
     root = parse(render([undated, chemnitz()], place=MANCHESTER, today=TODAY))

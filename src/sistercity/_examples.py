@@ -3,8 +3,10 @@
 Each record in :data:`EXAMPLES` breaks exactly the rule it is filed under and nothing else (no
 other error and no warning), so the page can show what the rule looks like in a record and what
 ``sistercity validate`` says about it. They start from Glasgow's twinning with Rostov-on-Don
-(1986) and, where a rule needs former names or a former country, Coventry's link with
-Volgograd (Stalingrad until 1961).
+(1986, suspended by Glasgow on 24 February 2022) and, where a rule needs former names or a
+former country, Coventry's link with Volgograd (Stalingrad until 1961). ``event-after-end``
+shows a mistake this project's own data once made: Edinburgh's link with St Petersburg expired
+in October 1998, so a 2022 suspension of it cannot follow.
 
 >>> import sistercity as sc
 >>> [issue.rule for issue in sc.validate(EXAMPLES["invalid-country"]).issues]
@@ -23,7 +25,7 @@ _ROSTOV: Final = {"name": "Rostov-on-Don", "country": "RU", "wikidata": "Q908"}
 _SIGNED: Final = {"type": "signed", "date": "1986"}
 _SUSPENDED: Final = {
     "type": "suspended",
-    "date": "2022-03-02",
+    "date": "2022-02-24",
     "by": "Glasgow",
     "reason": "Russian invasion of Ukraine",
 }
@@ -73,6 +75,24 @@ def _volgograd(**changes: Any) -> dict[str, Any]:
     return record
 
 
+def _edinburgh_saint_petersburg(*more: dict[str, Any]) -> dict[str, Any]:
+    """Edinburgh/St Petersburg, which expired in October 1998, with ``more`` events after it."""
+    return {
+        "id": "edinburgh-saint-petersburg-1995",
+        "kind": "twinning",
+        "parties": [
+            {"name": "Edinburgh", "country": "GB", "wikidata": "Q23436"},
+            {"name": "Saint Petersburg", "country": "RU", "wikidata": "Q656"},
+        ],
+        "events": [
+            {"type": "signed", "date": "1995?"},
+            {"type": "expired", "date": "1998-10"},
+            *copy.deepcopy(list(more)),
+        ],
+        "sources": ["https://www.edinburgh.gov.uk/"],
+    }
+
+
 #: One broken record per record rule (errors and warnings), by rule id.
 EXAMPLES: Final[dict[str, dict[str, Any]]] = {
     "malformed-record": _glasgow_rostov(events=[{"type": "signed", "date": 1986}]),
@@ -105,12 +125,8 @@ EXAMPLES: Final[dict[str, dict[str, Any]]] = {
     "events-out-of-order": _glasgow_rostov(
         events=[_SIGNED, {"type": "renewed", "date": "1985"}, _SUSPENDED]
     ),
-    "event-after-end": _glasgow_rostov(
-        events=[
-            _SIGNED,
-            {"type": "terminated", "date": "2022-03-02", "reason": "Russian invasion of Ukraine"},
-            {"type": "renewed", "date": "2023"},
-        ]
+    "event-after-end": _edinburgh_saint_petersburg(
+        {"type": "suspended", "date": "2022", "reason": "Russian invasion of Ukraine"}
     ),
     "event-before-signing": _glasgow_rostov(
         events=[{"type": "renewed", "date": "1985"}, _SIGNED, _SUSPENDED]
