@@ -12,7 +12,7 @@ import attrs
 from . import _hooks
 from ._dates import PartialDate, as_day
 from ._identity import matching_names, matching_parties
-from ._lifecycle import Transition, replay
+from ._lifecycle import Transition, last_known, period, replay
 from ._places import City, _extensions_field
 from ._report import SisterCityError
 from ._vocab import AgreementKind, EventType, Status
@@ -173,18 +173,7 @@ class Agreement:
 
     def last_known_index(self, day: dt.date, today: dt.date) -> int:
         """The index of the last event known by ``day`` (``-1`` when none is)."""
-        last = -1
-        dated_after = False
-        for index in range(len(self.events) - 1, -1, -1):
-            date = self.events[index].date
-            if date is None:
-                if not dated_after and day >= today:
-                    return index
-            else:
-                if date.latest <= day:
-                    return index
-                dated_after = True
-        return last
+        return last_known([e.date.latest if e.date else None for e in self.events], day, today)
 
     def party_index(self, place: City | str | tuple[str, str | None, str, str]) -> int:
         """The index of the one party that a place reference names.
@@ -231,17 +220,13 @@ class Agreement:
         return tuple(p for p in self.parties if p.key != own)
 
     def period(self) -> tuple[dt.date | None, dt.date | None]:
-        """The period of SPEC §5: from the first signing's earliest day to the end's latest.
+        """The period of an agreement: from the first signing's earliest day to the end's latest.
 
         ``None`` stands for unbounded.
         """
-        start: dt.date | None = None
-        end: dt.date | None = None
-        for event in self.events:
-            if event.type is EventType.SIGNED:
-                start = event.date.earliest if event.date is not None else None
-                break
-        for event in self.events:
-            if event.type in (EventType.TERMINATED, EventType.EXPIRED) and event.date is not None:
-                end = event.date.latest
-        return start, end
+        events = self.events
+        return period(
+            [e.type for e in events],
+            [e.date.earliest if e.date else None for e in events],
+            [e.date.latest if e.date else None for e in events],
+        )

@@ -7,13 +7,14 @@ only, so it knows nothing of records, rules or model classes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import attrs
 
 from ._vocab import EventType, Status
 
-__all__ = ["Machine", "Transition", "replay"]
+__all__ = ["Machine", "Transition", "last_known", "period", "replay"]
 
 
 @attrs.frozen
@@ -169,3 +170,44 @@ def replay(
         else:
             out.append(Transition(machine.status, *problem))
     return out
+
+
+def last_known(latest: Sequence[dt.date | None], day: dt.date, today: dt.date) -> int:
+    """The index of the last event known by ``day`` (``-1`` when none is).
+
+    ``latest`` holds each listed event's ``date.latest`` (``None`` for an undated event). A
+    dated event is known by ``day`` when its latest day is on or before ``day``; an undated one
+    when an event listed after it is known, or when no dated event follows it and
+    ``day >= today``.
+    """
+    dated_after = False
+    for index in range(len(latest) - 1, -1, -1):
+        last_day = latest[index]
+        if last_day is None:
+            if not dated_after and day >= today:
+                return index
+        else:
+            if last_day <= day:
+                return index
+            dated_after = True
+    return -1
+
+
+def period(
+    types: Sequence[EventType], earliest: Sequence[dt.date | None], latest: Sequence[dt.date | None]
+) -> tuple[dt.date | None, dt.date | None]:
+    """An agreement's period: from the first signing's earliest day to the end's latest day.
+
+    ``None`` stands for unbounded: no signing, or an undated first signing; no ``terminated`` or
+    ``expired`` event with a date.
+    """
+    start: dt.date | None = None
+    end: dt.date | None = None
+    for kind, first in zip(types, earliest, strict=True):
+        if kind is EventType.SIGNED:
+            start = first
+            break
+    for kind, last in zip(types, latest, strict=True):
+        if last is not None and kind in (EventType.TERMINATED, EventType.EXPIRED):
+            end = last
+    return start, end

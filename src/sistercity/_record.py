@@ -25,14 +25,29 @@ from ._fields import (
     check_id,
 )
 from ._identity import PlaceKey
-from ._lifecycle import Machine
+from ._lifecycle import Machine, last_known, period
 from ._places import City, freeze_extensions
 from ._report import Issue
 from ._terms import kind_for_term
 from ._trusted import checked
-from ._vocab import AgreementKind, EventType
+from ._vocab import AgreementKind, EventType, Status
 
-__all__ = ["check_record"]
+__all__ = ["Summary", "check_and_summarise", "check_record"]
+
+
+#: What the collection rules keep of a valid record (see ``_collection.RecordSummary``, which
+#: adds where the record was read): ``(id, kind, keys, place_ids, start, end, supersedes,
+#: active)``, with the period's bounds as ``date.toordinal()`` and ``active`` on ``today``.
+Summary = tuple[
+    str,
+    AgreementKind,
+    tuple[PlaceKey, ...],
+    tuple[tuple[str, str], ...],
+    int | None,
+    int | None,
+    str | None,
+    bool,
+]
 
 
 def check_record(
@@ -41,12 +56,25 @@ def check_record(
     """Check one raw record against every built-in record rule, in one pass.
 
     Returns the issues (errors and warnings, unfiltered) and, when there is no error and
-    ``build`` is true, the :class:`Agreement`.
+    ``build`` is true, the :class:`Agreement`. ``today`` decides ``future-date`` (default: the
+    real date).
+    """
+    issues, agreement, _ = check_and_summarise(raw, today=today, build=build, summarise=False)
+    return issues, agreement
+
+
+def check_and_summarise(
+    raw: object, *, today: dt.date | None = None, build: bool = False, summarise: bool = True
+) -> tuple[list[Issue], Agreement | None, Summary | None]:
+    """:func:`check_record`, and for a record with no error the collection rules' summary.
+
+    The summary is taken in the same pass (no second lifecycle replay, no model objects), with
+    ``active`` meaning active on ``today``.
     """
     check = FieldCheck(today, build=build)
     if type(raw) is not dict and not isinstance(raw, Mapping):
         check.wrong_type("$", "record", "a JSON object", raw)
-        return check.issues, None
+        return check.issues, None, None
     rid = raw.get("id")
     if isinstance(rid, str):
         check.rid = rid
@@ -108,6 +136,8 @@ def check_record(
     # parties
     parties_raw = raw.get("parties")
     cities: list[City | None] = []
+    party_keys: list[PlaceKey] = []
+    statuses: list[Status] = []
     names: list[tuple[str, ...]] = []
     if parties_raw is None:
         check.missing("$.parties", "parties")
@@ -118,6 +148,8 @@ def check_record(
         for index, party_raw in enumerate(parties_raw):
             path = f"$.parties[{index}]"
             city, key, party_names = check.party(party_raw, path)
+            if key is not None:
+                party_keys.append(key)
             cities.append(city)
             names.append(party_names)
             if key is not None:
@@ -205,6 +237,8 @@ def check_record(
             problem = machine.step(kind_e, actor, has_by)
             if problem is not None:
                 check.add(problem[0], f"{base}.type", problem[1])
+            elif summarise:
+                statuses.append(machine.status)
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
     sources_given = sources_raw is not None and not (
         isinstance(sources_raw, list | tuple) and not sources_raw
@@ -215,9 +249,16 @@ def check_record(
             "$",
             "the record gives no 'sources' and no event 'source'; say where it comes from",
         )
-    if check.errors or not build:
-        return check.issues, None
+    if check.errors:
+        return check.issues, None, None
     assert isinstance(rid, str) and kind is not None
+    summary: Summary | None = None
+    if summarise:
+        summary = _summary(
+            rid, kind, party_keys, parties_raw, event_parts, statuses, supersedes, today
+        )
+    if not build:
+        return check.issues, None, summary
     events = tuple(
         checked(
             Event,
@@ -246,4 +287,42 @@ def check_record(
             freeze_extensions(extensions),
         ),
     )
-    return check.issues, agreement
+    return check.issues, agreement, summary
+
+
+def _summary(
+    rid: str,
+    kind: AgreementKind,
+    keys: list[PlaceKey],
+    parties_raw: Any,
+    event_parts: list[tuple[EventType, PartialDate | None, str | None, dict[str, Any]]],
+    statuses: list[Status],
+    supersedes: str | None,
+    today: dt.date | None,
+) -> Summary:
+    place_ids: list[tuple[str, str]] = []
+    for party in parties_raw:
+        country = party["country"]
+        wikidata = party.get("wikidata")
+        if wikidata is not None:
+            place_ids.append((wikidata, country))
+        geonames = party.get("geonames")
+        if geonames is not None:
+            place_ids.append((f"geonames:{geonames}", country))
+    types = [part[0] for part in event_parts]
+    earliest = [part[1].earliest if part[1] is not None else None for part in event_parts]
+    latest = [part[1].latest if part[1] is not None else None for part in event_parts]
+    start, end = period(types, earliest, latest)
+    now = dt.date.today() if today is None else today
+    last = last_known(latest, now, now)
+    active = last >= 0 and statuses[last] is Status.ACTIVE
+    return (
+        rid,
+        kind,
+        tuple(keys),
+        tuple(place_ids),
+        None if start is None else start.toordinal(),
+        None if end is None else end.toordinal(),
+        supersedes,
+        active,
+    )

@@ -27,10 +27,10 @@ import attrs
 
 from ._agreements import Agreement
 from ._catalogue import RuleSelection, run_custom
-from ._collection import CollectionCheck
+from ._collection import CollectionCheck, RecordSummary
 from ._dates import PartialDate, as_day
 from ._read import Format, Item, read
-from ._record import check_record
+from ._record import check_and_summarise
 from ._report import Issue, RecordRef, Report, Severity
 
 __all__ = ["Outcome", "Validation", "validate_file", "validate_items", "validate_records"]
@@ -86,8 +86,8 @@ class Validation:
         self.collection = CollectionCheck(today=self.today) if collection else None
         self.custom_record = self.selection.custom("record")
         self.custom_collection = self.selection.custom("collection") if collection else []
+        # model objects are built only for custom rules (they take an Agreement) or when asked
         self._build = build or bool(self.custom_record) or bool(self.custom_collection)
-        self._build = self._build or self.collection is not None
         self._kept: list[Agreement] = []
         self.records = 0
         self.errors = 0
@@ -112,7 +112,9 @@ class Validation:
             self._invalid.add(seq)
             issue = item.locate(item.issue)
             return Outcome(seq, item, [issue] if self._keep(issue) else [], None, True)
-        found, agreement = check_record(item.raw, today=self.today, build=self._build)
+        found, agreement, summary = check_and_summarise(
+            item.raw, today=self.today, build=self._build, summarise=self.collection is not None
+        )
         issues = [item.locate(i) for i in found if self._keep(i)]
         broken = any(i.severity is Severity.ERROR for i in found)
         if agreement is not None:
@@ -121,12 +123,11 @@ class Validation:
                     if self._keep(issue):
                         issues.append(item.locate(issue))
                         broken = broken or issue.is_error
-            if self.collection is not None and not broken:
-                self.collection.add(
-                    agreement, RecordRef(item.id, item.index, item.file, item.line, seq=seq)
-                )
             if self.custom_collection and not broken:
                 self._kept.append(agreement)
+        if summary is not None and self.collection is not None and not broken:
+            ref = RecordRef(summary[0], item.index, item.file, item.line, seq=seq)
+            self.collection.add_summary(RecordSummary(ref, *summary))
         if broken:
             self._invalid.add(seq)
         return Outcome(seq, item, issues, agreement, broken)

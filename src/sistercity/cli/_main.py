@@ -20,22 +20,28 @@ import io as stdio
 import json
 import os
 import sys
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any, Final, NoReturn
+from typing import IO, Any, Final
 
-import orjson
-
-from . import io as recordio
-from ._agreements import Agreement, resolve_actor
-from ._catalogue import RULES, Rule, RuleSelection
-from ._collection import CollectionCheck
-from ._dates import PartialDate, as_day
-from ._places import City
-from ._record import check_record
-from ._report import Issue, RecordRef, Severity, SisterCityError, UnknownRuleError
-from .validation import Validation
+from .. import io as recordio
+from .._agreements import Agreement, resolve_actor
+from .._catalogue import RULES, Rule
+from .._collection import CollectionCheck
+from .._places import City
+from .._record import check_record
+from .._report import Issue, RecordRef, Severity
+from ..validation import Validation
+from ._args import (
+    Parser,
+    UsageError,
+    add_input_format,
+    add_today,
+    open_input,
+    parse_today,
+    selection,
+)
+from ._output import FORMATS, Locator, Progress, reporter, write
 
 __all__ = ["EXTENSIONS", "build_parser", "main"]
 
@@ -50,204 +56,70 @@ _FORMATS: Final = tuple(f.value for f in recordio.Format)
 PROGRESS_AFTER: Final = 1.0
 
 
-class UsageError(SisterCityError, ValueError):
-    """The command was called wrongly; the message is one line for standard error."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and a status of 2, without exiting."""
-
-    commands: tuple[str, ...] = ()
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: error: {message}")
-
-
-# --------------------------------------------------------------------------------------------
-# Output
-# --------------------------------------------------------------------------------------------
-
-
-def _write(stream: IO[str], text: str) -> None:
-    """Write text that may hold characters the stream's encoding cannot."""
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
-
-
-class _Locator:
-    """Formats where a record was read: ``FILE:LINE``, or ``FILE[INDEX]`` for ``.json``."""
-
-    def __init__(self) -> None:
-        self.json_files: set[str] = set()
-
-    def where(self, file: str | None, line: int | None, index: int | None) -> str:
-        if file is None:
-            return "(input)"  # a custom collection rule's finding that names no record
-        name = file
-        if file in self.json_files and index is not None:
-            return f"{name}[{index}]"
-        if line is not None:
-            return f"{name}:{line}"
-        return name
-
-    def text(self, issue: Issue) -> str:
-        if issue.file is None and issue.records:
-            first = issue.records[0]
-            where = self.where(first.file, first.line, first.index)
-        else:
-            where = self.where(issue.file, issue.line, issue.index)
-        message = issue.message
-        others = issue.records[1:]
-        if others:
-            named = ", ".join(self._ref(ref) for ref in others)
-            message = f"{message} (also {named})"
-        return f"{where}: {issue.severity.value}[{issue.rule}] {issue.path}: {message}"
-
-    def _ref(self, ref: RecordRef) -> str:
-        where = self.where(ref.file, ref.line, ref.index)
-        return f"{where} {ref.id!r}" if ref.id is not None else where
-
-
-def _issue_json(issue: Issue) -> dict[str, Any]:
-    return {
-        "rule": issue.rule,
-        "severity": issue.severity.value,
-        "message": issue.message,
-        "path": issue.path,
-        "id": issue.id,
-        "file": issue.file,
-        "line": issue.line,
-        "index": issue.index,
-        "records": [
-            {"id": r.id, "file": r.file, "line": r.line, "index": r.index} for r in issue.records
-        ],
-    }
-
-
-class _Progress:
-    """A record count on standard error, only on a terminal and only for long runs."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        isatty = getattr(stream, "isatty", None)
-        self.enabled = bool(isatty is not None and isatty())
-        self.start = time.monotonic()
-        self.shown = False
-
-    def tick(self, records: int) -> None:
-        if not self.enabled or records % 1000:
-            return
-        if time.monotonic() - self.start >= PROGRESS_AFTER:
-            self.stream.write(f"\rsistercity: {records:,} records checked")
-            self.stream.flush()
-            self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-            self.shown = False
-
-
-# --------------------------------------------------------------------------------------------
-# Arguments shared by several subcommands
-# --------------------------------------------------------------------------------------------
-
-
-def _today(value: str | None) -> dt.date:
-    """``--today`` or ``SISTERCITY_TODAY`` (a partial date means its last day), else today."""
-    origin = "--today"
-    if value is None:
-        value = os.environ.get("SISTERCITY_TODAY") or None
-        origin = "SISTERCITY_TODAY"
-    if value is None:
-        return dt.date.today()
-    try:
-        return as_day(PartialDate(value))
-    except ValueError as exc:
-        raise UsageError(f"sistercity: error: {origin}: {exc}") from None
-
-
-def _selection(args: argparse.Namespace) -> RuleSelection:
-    select = ",".join(args.select) if args.select else None
-    ignore = ",".join(args.ignore) if args.ignore else None
-    try:
-        return RuleSelection.of(select, ignore)
-    except UnknownRuleError as exc:
-        raise UsageError(f"sistercity {args.command}: error: {exc}") from None
-
-
-def _open(
-    path: str, input_format: str | None, locator: _Locator | None = None
-) -> Iterator[recordio.Item]:
-    """Open a record file; :class:`UsageError` for a file the command cannot read."""
-    if path != "-" and not os.path.exists(path):
-        raise UsageError(f"sistercity: error: {path}: no such file")
-    if os.path.isdir(path):
-        raise UsageError(f"sistercity: error: {path}: is a directory")
-    try:
-        fmt = recordio.format_of(path, input_format)
-        items = recordio.read(path, fmt)
-    except recordio.UnknownFormat as exc:
-        raise UsageError(f"sistercity: error: {exc}; give --input-format") from None
-    except IsADirectoryError:
-        raise UsageError(f"sistercity: error: {path}: is a directory") from None
-    except FileNotFoundError:
-        raise UsageError(f"sistercity: error: {path}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"sistercity: error: {path}: {exc.strerror or exc}") from None
-    if locator is not None and fmt is recordio.Format.JSON:
-        locator.json_files.add(path)
-    return items
-
-
 # --------------------------------------------------------------------------------------------
 # validate
 # --------------------------------------------------------------------------------------------
 
 
 class _Validation:
-    """One ``validate`` run: the one validation loop, and where its issues go."""
+    """One ``validate`` run: the one validation loop, and a reporter for its findings."""
 
     def __init__(self, args: argparse.Namespace, out: IO[str], err: IO[str]) -> None:
         self.run = Validation(
-            selection=_selection(args), today=_today(args.today), collection=not args.no_collection
+            selection=selection(args),
+            today=parse_today(args.today),
+            collection=not args.no_collection,
         )
-        self.text = args.format == "text"
         self.strict: bool = args.strict
         self.out, self.err = out, err
-        self.locator = _Locator()
-        self.issues: list[Issue] = []
+        self.locator = Locator()
+        self.reporter = reporter(args.format, out, self.locator)
+        self.files: list[dict[str, Any]] = []
+        self.seen: list[os.stat_result] = []
         self.failed = False
-        self.progress = _Progress(err)
+        self.progress = Progress(err)
 
-    def report(self, issue: Issue) -> None:
-        if self.text:
-            _write(self.out, self.locator.text(issue) + "\n")
-        else:
-            self.issues.append(issue)
+    def check_path(self, path: str, input_format: str | None) -> None:
+        """Check one input; a file that cannot be read is one line on stderr and status 2."""
+        entry: dict[str, Any] = {"path": path, "records": 0, "error": None}
+        self.files.append(entry)
+        before = self.run.records
+        try:
+            if path != "-" and os.path.exists(path):
+                st = os.stat(path)
+                if any(os.path.samestat(st, other) for other in self.seen):
+                    entry["error"] = "the same file as an earlier input; checked once"
+                    return
+                self.seen.append(st)
+            self.check(open_input(path, input_format, self.locator))
+        except UsageError as exc:
+            self.progress.done()
+            print(exc, file=self.err)
+            entry["error"] = str(exc).split(": error: ", 1)[-1]
+            self.failed = True
+        except OSError as exc:
+            self.progress.done()
+            reason = f"{path}: {exc.strerror or exc}"
+            print(f"sistercity: error: {reason}", file=self.err)
+            entry["error"] = reason
+            self.failed = True
+        finally:
+            entry["records"] = self.run.records - before
 
     def check(self, items: Iterable[recordio.Item]) -> None:
         for item in items:
             outcome = self.run.check(item)
             self.progress.tick(self.run.records)
             for issue in outcome.issues:
-                self.report(issue)
+                self.reporter.issue(issue)
+            self.reporter.record(outcome)
 
     def finish(self) -> int:
         self.progress.done()
         for issue in self.run.finish():
-            self.report(issue)
+            self.reporter.issue(issue)
         summary = self.run.summary
-        if self.text:
-            _write(self.out, ", ".join(f"{k}: {v}" for k, v in summary.items()) + "\n")
-        else:
-            document = {"summary": summary, "issues": [_issue_json(i) for i in self.issues]}
-            # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False), 10x faster
-            _write(self.out, orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+        self.reporter.finish(summary, self.files)
         self.out.flush()
         if self.failed:
             return 2
@@ -259,19 +131,7 @@ class _Validation:
 def _cmd_validate(args: argparse.Namespace) -> int:
     run = _Validation(args, sys.stdout, sys.stderr)
     for path in args.paths or ["-"]:
-        try:
-            items = _open(path, args.input_format, run.locator)
-            run.check(items)
-        except UsageError as exc:
-            run.progress.done()
-            print(exc, file=sys.stderr)
-            run.failed = True
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            run.progress.done()
-            print(f"sistercity: error: {path}: {exc.strerror or exc}", file=sys.stderr)
-            run.failed = True
+        run.check_path(path, args.input_format)
     return run.finish()
 
 
@@ -291,7 +151,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         raise UsageError(f"sistercity convert: error: {exc}; give --output-format") from None
     if target == "-":
         raise UsageError("sistercity convert: error: OUT must be a file (written atomically)")
-    locator = _Locator()
+    locator = Locator()
     in_format = args.input_format
     is_pipe = os.path.exists(source) and not os.path.isdir(source) and not os.path.isfile(source)
     if source == "-" or is_pipe:
@@ -313,7 +173,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     else:
 
         def items() -> Iterator[recordio.Item]:
-            return _open(source, in_format, locator)
+            return open_input(source, in_format, locator)
 
     # pass 1: find every record that cannot be written, and say why
     refused: set[int] = set()
@@ -337,12 +197,12 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         if problems:
             refused.add(position)
             for issue in problems:
-                _write(sys.stdout, locator.text(item.locate(issue)) + "\n")
+                write(sys.stdout, locator.text(item.locate(issue)) + "\n")
     for issue in check.issues():
         if issue.is_error:
             # the first record named is kept; the others are refused
             refused.update(ref.index for ref in issue.records[1:] if ref.index is not None)
-            _write(sys.stdout, locator.text(issue) + "\n")
+            write(sys.stdout, locator.text(issue) + "\n")
     if refused and not args.skip_invalid:
         print(
             f"nothing written to {target}: {len(refused)} of {total} records refused "
@@ -399,9 +259,9 @@ class _InputChanged(Exception):
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema
+    from ..schema import schema
 
-    _write(sys.stdout, json.dumps(schema(), indent=2, ensure_ascii=False) + "\n")
+    write(sys.stdout, json.dumps(schema(), indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -420,12 +280,12 @@ def _rule_rows(rules: Iterable[Rule]) -> list[dict[str, str]]:
 def _cmd_rules(args: argparse.Namespace) -> int:
     rows = _rule_rows(RULES.values())
     if args.format == "json":
-        _write(sys.stdout, json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        write(sys.stdout, json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
     width = max(len(row["id"]) for row in rows)
     for row in rows:
         line = f"{row['id']:<{width}}  {row['severity']:<7}  {row['scope']:<10}  {row['summary']}"
-        _write(sys.stdout, line + "\n")
+        write(sys.stdout, line + "\n")
     return 0
 
 
@@ -495,18 +355,18 @@ def show_text(agreement: Agreement, today: dt.date) -> str:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    today = _today(args.today)
-    locator = _Locator()
+    today = parse_today(args.today)
+    locator = Locator()
     wanted = None if args.id is None else unicodedata.normalize("NFC", args.id)
     shown = 0
     broken = False
     unreadable = 0
-    for item in _open(args.path, args.input_format, locator):
+    for item in open_input(args.path, args.input_format, locator):
         if item.issue is not None:
             unreadable += 1
             if wanted is None:
                 broken = True
-                _write(sys.stderr, locator.text(item.locate(item.issue)) + "\n")
+                write(sys.stderr, locator.text(item.locate(item.issue)) + "\n")
             continue
         if wanted is not None and item.id != wanted:
             continue
@@ -515,9 +375,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
             broken = True
             for issue in issues:
                 if issue.is_error:
-                    _write(sys.stderr, locator.text(item.locate(issue)) + "\n")
+                    write(sys.stderr, locator.text(item.locate(issue)) + "\n")
             continue
-        _write(sys.stdout, ("\n" if shown else "") + show_text(agreement, today) + "\n")
+        write(sys.stdout, ("\n" if shown else "") + show_text(agreement, today) + "\n")
         shown += 1
     if wanted is not None and not shown and not broken:
         note = f" ({unreadable} records could not be read)" if unreadable else ""
@@ -532,33 +392,16 @@ def _cmd_show(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _add_input_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--input-format",
-        choices=_FORMATS,
-        help="the input's format (default: from the file's extension; standard input: jsonl)",
-    )
-
-
-def _add_today(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--today",
-        metavar="DATE",
-        help="the day that 'now' and future-date mean: a partial date, meaning its last day "
-        "(default: $SISTERCITY_TODAY, else the real date)",
-    )
-
-
-def build_parser(extensions: Iterable[str] = EXTENSIONS) -> _Parser:
+def build_parser(extensions: Iterable[str] = EXTENSIONS) -> Parser:
     """The argument parser, with the extension subcommands named in ``extensions`` that load."""
-    parser = _Parser(
+    parser = Parser(
         prog="sistercity",
         description="Model and validate sister-city agreements (see 'sistercity COMMAND -h').",
     )
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"sistercity {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser(
         "validate",
@@ -569,16 +412,16 @@ def build_parser(extensions: Iterable[str] = EXTENSIONS) -> _Parser:
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files to check; none or - for "
                    "standard input (JSON Lines)")  # fmt: skip
-    p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.add_argument("--format", choices=FORMATS, default="text", help="report format")
     p.add_argument("--select", action="append", metavar="IDS",
                    help="report only these rules (comma-separated ids)")  # fmt: skip
     p.add_argument("--ignore", action="append", metavar="IDS",
                    help="do not report these rules (comma-separated ids)")  # fmt: skip
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
-    _add_input_format(p)
+    add_input_format(p)
     p.add_argument("--no-collection", action="store_true",
                    help="record rules only (memory stays flat however long the input)")  # fmt: skip
-    _add_today(p)
+    add_today(p)
     p.set_defaults(handler=_cmd_validate)
 
     p = sub.add_parser(
@@ -592,7 +435,7 @@ def build_parser(extensions: Iterable[str] = EXTENSIONS) -> _Parser:
     p.add_argument("output", metavar="OUT", help="output file (.json, .jsonl, .ndjson, .csv)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="write the valid records, name every record left out, exit 1")  # fmt: skip
-    _add_input_format(p)
+    add_input_format(p)
     p.add_argument("--output-format", choices=_FORMATS,
                    help="the output's format (default: from the file's extension)")  # fmt: skip
     p.set_defaults(handler=_cmd_convert)
@@ -620,8 +463,8 @@ def build_parser(extensions: Iterable[str] = EXTENSIONS) -> _Parser:
     )
     p.add_argument("path", metavar="PATH", help="a record file, or - for standard input")
     p.add_argument("--id", help="show only the agreement with this id")
-    _add_input_format(p)
-    _add_today(p)
+    add_input_format(p)
+    add_today(p)
     p.set_defaults(handler=_cmd_show)
 
     for name in extensions:

@@ -1,0 +1,99 @@
+"""Arguments several subcommands share, parsed in one place: ``--today``, rules, input files."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from collections.abc import Iterator
+from typing import NoReturn
+
+from .. import io as recordio
+from .._catalogue import RuleSelection
+from .._dates import PartialDate, as_day
+from .._report import SisterCityError, UnknownRuleError
+from ._output import Locator
+
+_FORMATS = tuple(f.value for f in recordio.Format)
+
+
+class UsageError(SisterCityError, ValueError):
+    """The command was called wrongly; the message is one line for standard error."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and a status of 2, without exiting."""
+
+    commands: tuple[str, ...] = ()
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+# --------------------------------------------------------------------------------------------
+# Arguments shared by several subcommands
+# --------------------------------------------------------------------------------------------
+
+
+def parse_today(value: str | None) -> dt.date:
+    """``--today`` or ``SISTERCITY_TODAY`` (a partial date means its last day), else today."""
+    origin = "--today"
+    if value is None:
+        value = os.environ.get("SISTERCITY_TODAY") or None
+        origin = "SISTERCITY_TODAY"
+    if value is None:
+        return dt.date.today()
+    try:
+        return as_day(PartialDate(value))
+    except ValueError as exc:
+        raise UsageError(f"sistercity: error: {origin}: {exc}") from None
+
+
+def selection(args: argparse.Namespace) -> RuleSelection:
+    select = ",".join(args.select) if args.select else None
+    ignore = ",".join(args.ignore) if args.ignore else None
+    try:
+        return RuleSelection.of(select, ignore)
+    except UnknownRuleError as exc:
+        raise UsageError(f"sistercity {args.command}: error: {exc}") from None
+
+
+def open_input(
+    path: str, input_format: str | None, locator: Locator | None = None
+) -> Iterator[recordio.Item]:
+    """Open a record file; :class:`UsageError` for a file the command cannot read."""
+    if path != "-" and not os.path.exists(path):
+        raise UsageError(f"sistercity: error: {path}: no such file")
+    if os.path.isdir(path):
+        raise UsageError(f"sistercity: error: {path}: is a directory")
+    try:
+        fmt = recordio.format_of(path, input_format)
+        items = recordio.read(path, fmt)
+    except recordio.UnknownFormat as exc:
+        raise UsageError(f"sistercity: error: {exc}; give --input-format") from None
+    except IsADirectoryError:
+        raise UsageError(f"sistercity: error: {path}: is a directory") from None
+    except FileNotFoundError:
+        raise UsageError(f"sistercity: error: {path}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"sistercity: error: {path}: {exc.strerror or exc}") from None
+    if locator is not None and fmt is recordio.Format.JSON:
+        locator.json_files.add(path)
+    return items
+
+
+def add_input_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input-format",
+        choices=_FORMATS,
+        help="the input's format (default: from the file's extension; standard input: jsonl)",
+    )
+
+
+def add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        metavar="DATE",
+        help="the day that 'now' and future-date mean: a partial date, meaning its last day "
+        "(default: $SISTERCITY_TODAY, else the real date)",
+    )

@@ -1,0 +1,286 @@
+"""Output of the command line: one formatter for issues and reports, safe for any terminal."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, Final
+from xml.sax.saxutils import escape, quoteattr
+
+import orjson
+
+from .._report import Issue, RecordRef
+from .._text import printable, xml_text
+from ..validation import Outcome
+
+#: Show progress on a terminal once a run has taken this long (seconds).
+PROGRESS_AFTER: Final = 1.0
+#: The report formats of ``validate``.
+FORMATS: Final = ("text", "json", "github", "junit")
+
+
+def write(stream: IO[str], text: str) -> None:
+    """Write text that may hold characters the stream's encoding cannot."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+class Locator:
+    """Formats where a record was read: ``FILE:LINE``, or ``FILE[INDEX]`` for ``.json``."""
+
+    def __init__(self) -> None:
+        self.json_files: set[str] = set()
+
+    def where(self, file: str | None, line: int | None, index: int | None) -> str:
+        if file is None:
+            return "(input)"  # a custom collection rule's finding that names no record
+        name = file
+        if file in self.json_files and index is not None:
+            return f"{name}[{index}]"
+        if line is not None:
+            return f"{name}:{line}"
+        return name
+
+    def text(self, issue: Issue) -> str:
+        if issue.file is None and issue.records:
+            first = issue.records[0]
+            where = self.where(first.file, first.line, first.index)
+        else:
+            where = self.where(issue.file, issue.line, issue.index)
+        message = issue.message
+        others = issue.records[1:]
+        if others:
+            named = ", ".join(self._ref(ref) for ref in others)
+            message = f"{message} (also {named})"
+        line = f"{where}: {issue.severity.value}[{issue.rule}] {issue.path}: {message}"
+        return printable(line)
+
+    def _ref(self, ref: RecordRef) -> str:
+        where = self.where(ref.file, ref.line, ref.index)
+        return f"{where} {ref.id!r}" if ref.id is not None else where
+
+
+def issue_json(issue: Issue) -> dict[str, Any]:
+    """The JSON form of an issue in a report."""
+    return {
+        "rule": issue.rule,
+        "severity": issue.severity.value,
+        "message": issue.message,
+        "path": issue.path,
+        "id": issue.id,
+        "file": issue.file,
+        "line": issue.line,
+        "index": issue.index,
+        "records": [
+            {"id": r.id, "file": r.file, "line": r.line, "index": r.index} for r in issue.records
+        ],
+    }
+
+
+class Progress:
+    """A record count on standard error, only on a terminal and only for long runs."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self.enabled = bool(isatty is not None and isatty())
+        self.start = time.monotonic()
+        self.shown = False
+
+    def tick(self, records: int) -> None:
+        if not self.enabled or records % 1000:
+            return
+        if time.monotonic() - self.start >= PROGRESS_AFTER:
+            self.stream.write(f"\rsistercity: {records:,} records checked")
+            self.stream.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def summary_line(summary: Mapping[str, int]) -> str:
+    """``records: N, valid: N, invalid: N, errors: N, warnings: N``."""
+    keys = ("records", "valid", "invalid", "errors", "warnings")
+    return ", ".join(f"{key}: {summary[key]}" for key in keys)
+
+
+def _first_location(issue: Issue) -> tuple[str | None, int | None]:
+    if issue.file is None and issue.records:
+        return issue.records[0].file, issue.records[0].line
+    return issue.file, issue.line
+
+
+class Reporter:
+    """Writes a ``validate`` report as it goes: issues, records, then the summary.
+
+    One subclass per ``--format``; none keeps the issues in memory.
+    """
+
+    def __init__(self, out: IO[str], locator: Locator) -> None:
+        self.out = out
+        self.locator = locator
+
+    def issue(self, issue: Issue) -> None:
+        """Report one issue."""
+
+    def record(self, outcome: Outcome) -> None:
+        """Report one record checked (its issues are reported through :meth:`issue`)."""
+
+    def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
+        """Write what ends the report."""
+
+
+class TextReporter(Reporter):
+    """One line per issue, ``FILE:LINE: severity[rule] $.path: message``, then the summary."""
+
+    def issue(self, issue: Issue) -> None:
+        write(self.out, self.locator.text(issue) + "\n")
+
+    def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
+        write(self.out, summary_line(summary) + "\n")
+
+
+class JsonReporter(Reporter):
+    """One JSON document: ``issues`` written as they are found, then ``summary`` and ``files``."""
+
+    def __init__(self, out: IO[str], locator: Locator) -> None:
+        super().__init__(out, locator)
+        self.count = 0
+        write(out, '{\n  "issues": [')
+
+    def issue(self, issue: Issue) -> None:
+        body = orjson.dumps(issue_json(issue), option=orjson.OPT_INDENT_2).decode()
+        body = body.replace("\n", "\n    ")
+        write(self.out, ("," if self.count else "") + "\n    " + body)
+        self.count += 1
+
+    def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
+        tail = {"summary": dict(summary), "files": list(files)}
+        body = orjson.dumps(tail, option=orjson.OPT_INDENT_2).decode()[1:]  # without its "{"
+        write(self.out, ("\n  " if self.count else "") + "]," + body + "\n")
+
+
+def _github(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return printable(text)
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands, ``::error file=F,line=L,title=RULE::$.path: message``."""
+
+    def issue(self, issue: Issue) -> None:
+        file, line = _first_location(issue)
+        props = []
+        if file is not None:
+            props.append(f"file={_github(file, prop=True)}")
+        if line is not None:
+            props.append(f"line={line}")
+        props.append(f"title={_github(issue.rule, prop=True)}")
+        message = issue.message
+        if issue.records[1:]:
+            named = ", ".join(self.locator._ref(ref) for ref in issue.records[1:])
+            message = f"{message} (also {named})"
+        level = "error" if issue.is_error else "warning"
+        text = f"::{level} {','.join(props)}::{_github(issue.path + ': ' + message)}\n"
+        write(self.out, text)
+
+    def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
+        write(self.out, summary_line(summary) + "\n")
+
+
+class JunitReporter(Reporter):
+    """A JUnit XML document: one ``testcase`` per record, a ``failure`` per error.
+
+    Records are spooled to a temporary file (memory stays flat), so that the collection
+    rules' errors, known only at the end, join the failures of the records they name.
+    """
+
+    def __init__(self, out: IO[str], locator: Locator) -> None:
+        super().__init__(out, locator)
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish
+        self.current: list[list[str]] = []
+        self.late: dict[int, list[list[str]]] = {}
+
+    def issue(self, issue: Issue) -> None:
+        if not issue.is_error:
+            return
+        failure = [issue.rule, issue.path, issue.message]
+        if issue.records:
+            for ref in issue.records:
+                if ref.seq is not None:
+                    self.late.setdefault(ref.seq, []).append(failure)
+        else:
+            self.current.append(failure)
+
+    def record(self, outcome: Outcome) -> None:
+        item = outcome.item
+        row = [outcome.seq, item.file, item.line, item.index, item.id, self.current]
+        self.spool.write(orjson.dumps(row) + b"\n")
+        self.current = []
+
+    def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
+        self.spool.seek(0)
+        loose = self.current  # findings of custom collection rules that name no record
+        write(self.out, '<?xml version="1.0" encoding="UTF-8"?>\n')
+        write(
+            self.out,
+            f'<testsuites name="sistercity validate" tests="{summary["records"]}" '
+            f'failures="{summary["invalid"]}">\n'
+            f'  <testsuite name="sistercity validate" tests="{summary["records"]}" '
+            f'failures="{summary["invalid"]}" errors="0" skipped="0">\n',
+        )
+        for line in self.spool:
+            seq, file, at, index, rid, failures = orjson.loads(line)
+            failures = failures + self.late.get(seq, [])
+            name = self.locator.where(file, at, index) + (f" {rid}" if rid is not None else "")
+            write(
+                self.out,
+                f"    <testcase classname={_attr(file)} name={_attr(name)}"
+                + ("/>\n" if not failures else ">\n"),
+            )
+            for rule, path, message in failures:
+                text = f"{path}: {message}"
+                write(
+                    self.out,
+                    f"      <failure type={_attr(rule)} message={_attr(text)}>"
+                    f"{escape(xml_text(text))}</failure>\n",
+                )
+            if failures:
+                write(self.out, "    </testcase>\n")
+        if loose:
+            write(self.out, '    <testcase classname="(input)" name="(input)">\n')
+            for rule, path, message in loose:
+                text = f"{path}: {message}"
+                write(
+                    self.out,
+                    f"      <failure type={_attr(rule)} message={_attr(text)}>"
+                    f"{escape(xml_text(text))}</failure>\n",
+                )
+            write(self.out, "    </testcase>\n")
+        write(self.out, "  </testsuite>\n</testsuites>\n")
+        self.spool.close()
+
+
+def _attr(text: str) -> str:
+    return quoteattr(xml_text(text))
+
+
+def reporter(format: str, out: IO[str], locator: Locator) -> Reporter:
+    """The reporter for a ``--format``."""
+    kinds: dict[str, type[Reporter]] = {
+        "text": TextReporter,
+        "json": JsonReporter,
+        "github": GithubReporter,
+        "junit": JunitReporter,
+    }
+    return kinds[format](out, locator)
