@@ -359,8 +359,13 @@ def test_three_copies_are_one_issue_naming_all_three() -> None:
     assert found(issues, "duplicate-agreement") == [["a", "b", "c"]]
 
 
-def test_duplication_is_not_transitive() -> None:
-    """Friendship and twinning each duplicate an unspecified record, not each other."""
+def test_records_linked_through_an_unspecified_record_are_one_group() -> None:
+    """SPEC §5: 'one issue per connected group of possible duplicates (records linked by the
+    relation above, directly or through others) ... never one issue per pair'.
+
+    A friendship and a twinning are not duplicates of each other, but each is of the
+    unspecified record, so the three are one group.
+    """
     issues = run(
         [
             record("f", "friendship", [BERLIN, SPB], SIGNED_1990),
@@ -368,7 +373,10 @@ def test_duplication_is_not_transitive() -> None:
             record("u", "unspecified", [BERLIN, SPB], SIGNED_1990),
         ]
     )
-    assert found(issues, "duplicate-agreement") == [["f", "u"], ["t", "u"]]
+    assert found(issues, "duplicate-agreement") == [["f", "t", "u"]]
+    (issue,) = issues
+    assert "3 records ('f', 't', 'u')" in issue.message
+    assert "kinds friendship / twinning / unspecified" in issue.message
 
 
 def test_duplicate_id_is_an_error_naming_every_record() -> None:

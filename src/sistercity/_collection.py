@@ -1,10 +1,10 @@
 """The collection rules of SPEC §5, checked over a compact summary of each record.
 
-:class:`CollectionCheck` takes agreements one at a time and keeps only what the collection rules
-need, never the :class:`~sistercity.Agreement` itself, so that a command line can stream records
-of any length. Every rule groups records by a key in a dict (id, place id, set of place keys),
-so the cost is linear in the number of records; pairs are compared only inside a group of
-agreements between the same places (quadratic only in the size of such a group).
+:class:`CollectionCheck` takes one :class:`RecordSummary` per record (:meth:`~CollectionCheck.
+add_summary`; :meth:`~CollectionCheck.add` builds it from an :class:`~sistercity.Agreement`) and
+keeps nothing else, so that a command line can stream records of any length. Time, memory and
+output grow no faster than n log n in the number of records n, whatever the input (but see
+"Cost" below for the one shape that costs more).
 
 The rules:
 
@@ -12,43 +12,72 @@ The rules:
   record that carries it.
 - ``conflicting-city`` (error): the same ``wikidata`` or ``geonames`` id with different
   countries. One issue per id, naming every record whose parties carry it.
-- ``duplicate-agreement`` (warning): the same set of place keys (SPEC §4), the same kind
-  (``unspecified`` matches any kind), periods that possibly overlap, and neither ``supersedes``
-  the other. Duplication is a relation between two records and it is not transitive (a
-  ``twinning`` and a ``friendship`` both duplicate an ``unspecified`` record, but not each
-  other). So records are joined into clusters of records that duplicate one another: a cluster
-  in which every two records are duplicates is one issue naming them all; a cluster where some
-  pairs are not gives one issue per duplicate pair.
+- ``duplicate-agreement`` (warning): two records are *possible duplicates* when they have the
+  same set of place keys (SPEC §4), the same kind (``unspecified`` matches any kind), periods
+  that possibly overlap, and neither supersedes the other, directly or through a chain of
+  ``supersedes``. One issue per connected group of possible duplicates (records linked by that
+  relation, directly or through others), naming every record of the group: a ``twinning`` and a
+  ``friendship`` that both duplicate one ``unspecified`` record are one group of three. A
+  ``supersedes`` chain alone is never a group; a group may hold two records of one chain when
+  other records link them.
 - ``unknown-supersedes`` (warning): ``supersedes`` names an id that no record has. One issue
   per record.
 - ``superseded-still-active`` (warning): an agreement and one that supersedes it are both
-  active now (``status_on(today)``). One issue per such pair.
+  active now (``status_on(today)``). One issue per superseded id, naming the active records
+  with that id and the active records that supersede it.
+
+Chains follow ids: ``b`` supersedes ``a`` through a chain when following ``supersedes`` from
+``b``'s id reaches ``a``'s id. Where records that share an id (already a ``duplicate-id``
+error) name different ``supersedes``, the chain through that id follows the smallest of the
+ids they name that some record has, and every record with that id counts as superseding it.
+In a cycle (``a`` supersedes ``b`` supersedes ``a``) every record of the cycle supersedes,
+and is superseded by, every record linked to it.
 
 A period (SPEC §5) runs from the earliest day of the first signing (unbounded when there is no
 signing or it is undated) to the latest day of the ``terminated`` or ``expired`` event
 (unbounded when there is none); two periods possibly overlap when they share at least one day
 that each could include.
 
-Order. The records of an issue are listed in input order (the order of :meth:`CollectionCheck.add`)
-and the issue takes its ``id``, ``file``, ``line`` and ``index`` from the first of them. Which
-issues are found, which records each names and every message do not depend on the input
-order: shuffling the input changes only which record comes first. Issues are sorted by their
-first record, then by rule.
+Order. The records of an issue are listed in input order (the order of
+:meth:`CollectionCheck.add_summary`) and the issue takes its ``id``, ``file``, ``line`` and
+``index`` from the first of them. Which issues are found, which records each names and every
+message do not depend on the input order: shuffling the input changes only which record comes
+first. Issues are sorted by their first record, then by rule.
+
+Cost. ``duplicate-agreement`` sweeps the records of one set of places in order of their start,
+keeping the records whose period is still open in one pool per kind, and joins each record to
+the groups it links to with a union-find. A pool whose open records come from two or more
+``supersedes`` trees is always one group (any two records of different trees are linked, and
+any two of one tree are linked through a record of another), so a record joins it with one
+union; a pool from one other tree is joined group by group, each group visited once more than
+it is merged. Within its own tree a record can only link to records that share its id or sit
+on another branch: when the tree is a chain that is one lookup. Only a ``supersedes`` tree that
+branches (two records that supersede the same one), with many records of the same places,
+compatible kinds and overlapping periods, is scanned record by record: the cost of such a tree
+grows with the square of its open records. Every other rule is a pass over dict indexes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Status
 from ._dates import PartialDate, as_day
 from ._places import PlaceKey
 from ._report import Issue, RecordRef, Severity
 
-__all__ = ["COLLECTION_RULES", "CollectionCheck", "format_place_key"]
+__all__ = [
+    "COLLECTION_RULES",
+    "SUMMARY_BYTES_ESTIMATE",
+    "CollectionCheck",
+    "RecordSummary",
+    "format_place_key",
+    "summarise",
+]
 
 #: The ids of the built-in collection rules, in the order issues of one record are sorted.
 COLLECTION_RULES: Final = (
@@ -62,8 +91,68 @@ _RULE_ORDER: Final = {rule: n for n, rule in enumerate(COLLECTION_RULES)}
 
 #: A measured estimate of the memory one record costs a :class:`CollectionCheck`, in bytes:
 #: two parties (most with Wikidata ids), year-precision dates, its ``RecordRef`` with file,
-#: line and a short id (``benchmarks/bench_registry.py`` measured 494-538).
-SUMMARY_BYTES_ESTIMATE: Final = 550
+#: line and a short id (``benchmarks/bench_registry.py`` measured 385-400).
+SUMMARY_BYTES_ESTIMATE: Final = 420
+
+#: A duplicate-agreement message names at most this many ids; ``records`` names them all.
+_MESSAGE_IDS: Final = 20
+
+
+class RecordSummary(NamedTuple):
+    """What the collection rules need of one valid record.
+
+    ``keys`` holds each party's place key in party order; ``place_ids`` a ``(token, country)``
+    pair for each party's Wikidata (``"Q64"``) and GeoNames (``"geonames:2950159"``) id;
+    ``start`` and ``end`` the period's bounds as :meth:`datetime.date.toordinal` (``None``:
+    unbounded); ``active`` whether the record is active on the check's ``today``.
+    """
+
+    ref: RecordRef
+    id: str
+    kind: AgreementKind
+    keys: tuple[PlaceKey, ...]
+    place_ids: tuple[tuple[str, str], ...]
+    start: int | None
+    end: int | None
+    supersedes: str | None
+    active: bool
+
+
+def summarise(agreement: Agreement, ref: RecordRef, today: dt.date) -> RecordSummary:
+    """The :class:`RecordSummary` of ``agreement``, read at ``ref``, with "active" on ``today``.
+
+    >>> from sistercity import Agreement, City, Event
+    >>> berlin_spb = Agreement("a", "twinning", [City("Berlin", "DE", wikidata="Q64"),
+    ...                        City("Saint Petersburg", "RU", wikidata="Q656")],
+    ...                        [Event("signed", "1990")])
+    >>> summary = summarise(berlin_spb, RecordRef("a", 0), dt.date(2020, 1, 1))
+    >>> summary.keys, summary.place_ids, summary.active
+    (('Q64', 'Q656'), (('Q64', 'DE'), ('Q656', 'RU')), True)
+    >>> dt.date.fromordinal(summary.start), summary.end
+    (datetime.date(1990, 1, 1), None)
+    """
+    keys = []
+    place_ids = []
+    for party in agreement.parties:
+        keys.append(party.key)
+        if party.wikidata is not None:
+            place_ids.append((party.wikidata, party.country))
+        if party.geonames is not None:
+            place_ids.append((f"geonames:{party.geonames}", party.country))
+    start, end = agreement.period()
+    # share the id string with the reference when they are equal
+    rid = ref.id if ref.id == agreement.id and ref.id is not None else agreement.id
+    return RecordSummary(
+        ref,
+        rid,
+        agreement.kind,
+        tuple(keys),
+        tuple(place_ids),
+        None if start is None else start.toordinal(),
+        None if end is None else end.toordinal(),
+        agreement.supersedes,
+        agreement.status_on(today, today=today) is Status.ACTIVE,
+    )
 
 
 def format_place_key(key: PlaceKey) -> str:
@@ -85,31 +174,8 @@ def _sort_text(key: PlaceKey) -> tuple[int, str]:
     return (0, key) if isinstance(key, str) else (1, repr(key))
 
 
-class _Summary:
-    """What the collection rules need of one record; ``seq`` is its place in input order."""
-
-    __slots__ = ("active", "end", "id", "kind", "ref", "start", "supersedes")
-
-    def __init__(
-        self,
-        ref: RecordRef,
-        id: str,
-        kind: AgreementKind,
-        start: dt.date | None,
-        end: dt.date | None,
-        supersedes: str | None,
-        active: bool,
-    ) -> None:
-        self.ref = ref
-        self.id = id
-        self.kind = kind
-        self.start = start
-        self.end = end
-        self.supersedes = supersedes
-        self.active = active
-
-
 _K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def _append(table: dict[_K, int | list[int]], key: _K, seq: int) -> None:
@@ -132,12 +198,16 @@ def _seqs(found: int | list[int]) -> list[int]:
     return [found] if isinstance(found, int) else found
 
 
+def _intern(table: dict[_V, _V], value: _V) -> _V:
+    return table.setdefault(value, value)
+
+
 class CollectionCheck:
     """Check the collection rules of SPEC §5 incrementally, one record at a time.
 
-    :meth:`add` keeps a compact summary of each record (its reference, id, kind, period,
-    ``supersedes``, whether it is active on ``today``, and its entries in a few dict indexes),
-    never the agreement; about :data:`SUMMARY_BYTES_ESTIMATE` bytes a record.
+    :meth:`add_summary` keeps the :class:`RecordSummary` of each record (its strings, key
+    tuples and day numbers shared with equal ones of other records) and its entries in a few
+    dict indexes, never the agreement; about :data:`SUMMARY_BYTES_ESTIMATE` bytes a record.
     :meth:`issues` returns every collection finding, unfiltered by any rule selection.
     ``today`` (default: the real date when the check is created) decides "active now".
 
@@ -157,17 +227,16 @@ class CollectionCheck:
         "_carriers",
         "_conflicts",
         "_countries",
-        "_dates",
         "_groups",
         "_ids",
-        "_keys",
+        "_interned",
         "_records",
         "_today",
     )
 
     def __init__(self, *, today: dt.date | str | PartialDate | None = None) -> None:
         self._today = dt.date.today() if today is None else as_day(today)
-        self._records: list[_Summary] = []
+        self._records: list[RecordSummary] = []
         self._ids: dict[str, int | list[int]] = {}
         # the place keys of a record, sorted -> its records
         self._groups: dict[tuple[PlaceKey, ...], int | list[int]] = {}
@@ -176,9 +245,8 @@ class CollectionCheck:
         self._carriers: dict[str, int | list[int]] = {}
         # place ids seen with more than one country -> {country: records}
         self._conflicts: dict[str, dict[str, int | list[int]]] = {}
-        # interning tables, so that records share equal keys, key sets and dates
-        self._keys: dict[PlaceKey, PlaceKey] = {}
-        self._dates: dict[dt.date, dt.date] = {}
+        # one table that shares equal keys, key tuples, place-id tuples and day numbers
+        self._interned: dict[Any, Any] = {}
 
     @property
     def today(self) -> dt.date:
@@ -195,33 +263,45 @@ class CollectionCheck:
             raise TypeError(f"expected an Agreement (got {type(agreement).__name__})")
         if not isinstance(ref, RecordRef):
             raise TypeError(f"expected a RecordRef (got {type(ref).__name__})")
-        seq = len(self._records)
-        keys = []
-        for party in agreement.parties:
-            key = party.key
-            keys.append(
-                sys.intern(key) if isinstance(key, str) else self._keys.setdefault(key, key)
+        self.add_summary(summarise(agreement, ref, self._today))
+
+    def add_summary(self, summary: RecordSummary) -> None:
+        """Take one record into account through its summary (see :func:`summarise`).
+
+        ``active`` must have been decided on this check's :attr:`today`. A period that ends
+        before it starts (which no valid record has) is refused with :class:`ValueError`.
+        """
+        start, end = summary.start, summary.end
+        if start is not None and end is not None and end < start:
+            raise ValueError(
+                f"a period must not end before it starts (got start {start}, end {end})"
             )
-            tokens = []
-            if party.wikidata is not None:
-                tokens.append(party.wikidata)
-            if party.geonames is not None:
-                tokens.append(f"geonames:{party.geonames}")
-            for token in tokens:
-                self._place_id(sys.intern(token), sys.intern(party.country), seq)
-        group = tuple(sorted(keys, key=_sort_text))
-        start, end = agreement.period()
-        if start is not None:
-            start = self._dates.setdefault(start, start)
-        if end is not None:
-            end = self._dates.setdefault(end, end)
-        rid = ref.id if ref.id == agreement.id else agreement.id
-        active = agreement.status_on(self._today, today=self._today) is Status.ACTIVE
-        self._records.append(
-            _Summary(ref, rid, agreement.kind, start, end, agreement.supersedes, active)
+        interned = self._interned
+        seq = len(self._records)
+        keys = tuple(
+            sys.intern(key) if isinstance(key, str) else _intern(interned, key)
+            for key in summary.keys
         )
-        _append(self._ids, rid, seq)
-        _append(self._groups, group, seq)
+        keys = _intern(interned, keys)
+        for token, country in summary.place_ids:
+            self._place_id(sys.intern(token), sys.intern(country), seq)
+        supersedes = summary.supersedes
+        self._records.append(
+            RecordSummary(
+                summary.ref,
+                summary.id,
+                summary.kind,
+                keys,
+                _intern(interned, summary.place_ids),
+                None if start is None else _intern(interned, start),
+                None if end is None else _intern(interned, end),
+                None if supersedes is None else sys.intern(supersedes),
+                summary.active,
+            )
+        )
+        _append(self._ids, summary.id, seq)
+        group = keys if len(keys) == 2 and _ordered(keys) else tuple(sorted(keys, key=_sort_text))
+        _append(self._groups, _intern(interned, group), seq)
 
     def _place_id(self, token: str, country: str, seq: int) -> None:
         first = self._countries.setdefault(token, country)
@@ -291,51 +371,23 @@ class CollectionCheck:
             )
 
     def _duplicate_agreements(self) -> Iterator[tuple[list[int], Issue]]:
+        forest: _Forest | None = None
         for group, found in self._groups.items():
             if isinstance(found, int):
                 continue
-            yield from self._duplicates_in(group, found)
-
-    def _duplicates_in(
-        self, group: tuple[PlaceKey, ...], seqs: list[int]
-    ) -> Iterator[tuple[list[int], Issue]]:
-        records = self._records
-        pairs: list[tuple[int, int]] = []
-        for i, a in enumerate(seqs):
-            ra = records[a]
-            for b in seqs[i + 1 :]:
-                if _duplicates(ra, records[b]):
-                    pairs.append((a, b))
-        if not pairs:
-            return
-        # clusters of records joined by duplicate pairs (union-find)
-        parent = {seq: seq for pair in pairs for seq in pair}
-
-        def root(seq: int) -> int:
-            while parent[seq] != seq:
-                parent[seq] = parent[parent[seq]]
-                seq = parent[seq]
-            return seq
-
-        for a, b in pairs:
-            parent[root(a)] = root(b)
-        clusters: dict[int, list[tuple[int, int]]] = {}
-        for pair in pairs:
-            clusters.setdefault(root(pair[0]), []).append(pair)
-        for cluster_pairs in clusters.values():
-            members = sorted({seq for pair in cluster_pairs for seq in pair})
-            n = len(members)
-            if len(cluster_pairs) == n * (n - 1) // 2:
+            if forest is None:
+                forest = _Forest(self._records, self._ids)
+            for members in _duplicate_groups(self._records, found, forest):
                 yield self._duplicate_issue(group, members)
-            else:
-                for pair in cluster_pairs:
-                    yield self._duplicate_issue(group, list(pair))
 
     def _duplicate_issue(
         self, group: tuple[PlaceKey, ...], seqs: list[int]
     ) -> tuple[list[int], Issue]:
         records = [self._records[seq] for seq in seqs]
-        ids = ", ".join(repr(rid) for rid in sorted(r.id for r in records))
+        rids = sorted(r.id for r in records)
+        ids = ", ".join(repr(rid) for rid in rids[:_MESSAGE_IDS])
+        if len(rids) > _MESSAGE_IDS:
+            ids += f" and {len(rids) - _MESSAGE_IDS} more"
         kinds = sorted({r.kind.value for r in records})
         places = ", ".join(format_place_key(key) for key in group)
         kind_text = f"kind {kinds[0]!r}" if len(kinds) == 1 else f"kinds {' / '.join(kinds)}"
@@ -344,12 +396,15 @@ class CollectionCheck:
             Severity.WARNING,
             seqs,
             f"{len(records)} records ({ids}) look like the same agreement: the same places "
-            f"({places}), {kind_text}, periods that possibly overlap, and neither supersedes "
-            "the other; merge them, or link them with 'supersedes'",
+            f"({places}), {kind_text}, periods that possibly overlap, and "
+            f"{'neither supersedes the other' if len(records) == 2 else 'none supersedes another'}"
+            ", even through a chain; merge them, or link them with 'supersedes'",
         )
 
     def _supersedes(self) -> Iterator[tuple[list[int], Issue]]:
         today = self._today.isoformat()
+        # superseded id -> the active records that supersede it
+        superseders: dict[str, list[int]] = {}
         for seq, record in enumerate(self._records):
             target = record.supersedes
             if target is None:
@@ -363,30 +418,228 @@ class CollectionCheck:
                     f"'supersedes' names {target!r}, which is not the id of any agreement in "
                     "the input",
                 )
+            elif record.active:
+                superseders.setdefault(target, []).append(seq)
+        for target, newer in superseders.items():
+            older = [old for old in _seqs(self._ids[target]) if self._records[old].active]
+            # a record that names its own id is not superseded by itself
+            if not older or (len(older) == len(newer) == 1 and older == newer):
                 continue
-            if not record.active:
-                continue
-            for old in _seqs(found):
-                if old != seq and self._records[old].active:
-                    yield self._issue(
-                        "superseded-still-active",
-                        Severity.WARNING,
-                        [old, seq],
-                        f"{record.id!r} supersedes {target!r}, but both are active on {today}; "
-                        f"record the end of {target!r}",
-                    )
+            if len(newer) == 1 and len(older) == 1:
+                new_id = self._records[newer[0]].id
+                message = (
+                    f"{new_id!r} supersedes {target!r}, but both are active on {today}; "
+                    f"record the end of {target!r}"
+                )
+            else:
+                new_ids = ", ".join(
+                    repr(rid) for rid in sorted({self._records[s].id for s in newer})
+                )
+                message = (
+                    f"{_records(len(newer))} ({new_ids}) supersede {target!r}, and "
+                    f"{_records(len(older))} with the id {target!r} are still active on "
+                    f"{today}; record the end of {target!r}"
+                )
+            yield self._issue("superseded-still-active", Severity.WARNING, older + newer, message)
 
 
 def _records(n: int) -> str:
     return "1 record" if n == 1 else f"{n} records"
 
 
-def _duplicates(a: _Summary, b: _Summary) -> bool:
-    """Whether two records of the same place-key set are a ``duplicate-agreement``."""
-    if a.kind is not b.kind and AgreementKind.UNSPECIFIED not in (a.kind, b.kind):
-        return False
-    if a.supersedes == b.id or b.supersedes == a.id:
-        return False
-    if a.start is not None and b.end is not None and a.start > b.end:
-        return False
-    return not (b.start is not None and a.end is not None and b.start > a.end)
+def _ordered(keys: tuple[PlaceKey, ...]) -> bool:
+    return _sort_text(keys[0]) <= _sort_text(keys[1])
+
+
+# -- duplicate-agreement ------------------------------------------------------------------------
+
+
+class _Forest:
+    """The ``supersedes`` links between ids, as a forest with Euler-tour intervals.
+
+    Each id is a node; its parent is the smallest ``supersedes`` that a record with that id
+    names and that is some record's id. A component may hold one cycle; it is broken at one of
+    its nodes, which becomes the root, and every node of the cycle is given the interval of the
+    whole component, since it is an ancestor of every node there.
+    """
+
+    __slots__ = ("branching", "cycle", "high", "low", "tin", "tree")
+
+    def __init__(self, records: list[RecordSummary], ids: dict[str, int | list[int]]) -> None:
+        parent: dict[str, str] = {}
+        for record in records:
+            target = record.supersedes
+            if target is not None and target in ids:
+                known = parent.get(record.id)
+                if known is None or target < known:
+                    parent[record.id] = target
+        children: dict[str, list[str]] = {}
+        for child, up in parent.items():
+            children.setdefault(up, []).append(child)
+        # find the cycles: walk up from each unvisited id
+        self.cycle: set[str] = set()
+        loops: dict[str, list[str]] = {}  # root of a component with a cycle -> the cycle
+        roots = [node for node in ids if node not in parent]
+        state: dict[str, int] = {}  # 1: on the current walk, 2: done
+        for start in parent:
+            if start in state:
+                continue
+            path = []
+            node: str | None = start
+            while node is not None and node not in state:
+                state[node] = 1
+                path.append(node)
+                node = parent.get(node)
+            if node is not None and state[node] == 1:
+                # a new cycle: from node to the end of the path
+                loop = path[path.index(node) :]
+                self.cycle.update(loop)
+                loops[node] = loop
+                roots.append(node)
+            for visited in path:
+                state[visited] = 2
+        self.tin: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.high: dict[str, int] = {}
+        self.tree: dict[str, str] = {}
+        self.branching: set[str] = set()
+        clock = 0
+        for root in roots:
+            stack: list[tuple[str, bool]] = [(root, False)]
+            while stack:
+                node_, done = stack.pop()
+                if done:
+                    self.high[node_] = clock - 1
+                    continue
+                self.tin[node_] = self.low[node_] = clock
+                self.tree[node_] = root
+                clock += 1
+                stack.append((node_, True))
+                below = [c for c in children.get(node_, ()) if c != root]
+                if len(below) > 1:
+                    self.branching.add(root)
+                stack.extend((c, False) for c in below)
+            for node_ in loops.get(root, ()):
+                self.low[node_], self.high[node_] = self.low[root], self.high[root]
+
+    def related(self, a: str, b: str) -> bool:
+        """Whether id ``a`` supersedes id ``b`` through a chain, or ``b`` supersedes ``a``."""
+        if a == b:
+            return a in self.cycle
+        tin = self.tin
+        return self.low[a] <= tin[b] <= self.high[a] or self.low[b] <= tin[a] <= self.high[b]
+
+
+_KIND_INDEX: Final = {kind: n for n, kind in enumerate(AgreementKind)}
+_UNSPECIFIED: Final = _KIND_INDEX[AgreementKind.UNSPECIFIED]
+_ALL_POOLS: Final = tuple(range(len(_KIND_INDEX)))
+_COMPATIBLE: Final = tuple(
+    _ALL_POOLS if n == _UNSPECIFIED else (n, _UNSPECIFIED) for n in _ALL_POOLS
+)
+_NEVER: Final = 1 << 62  # after every day number
+
+
+class _Pool:
+    """The records of one kind whose period is open at the sweep's current day."""
+
+    __slots__ = ("by_id", "heads", "trees")
+
+    def __init__(self) -> None:
+        # tree -> its open records (a dict as an ordered set)
+        self.trees: dict[str, dict[int, None]] = {}
+        # tree -> one open record per group of its records, the one whose period ends last
+        self.heads: dict[str, dict[int, None]] = {}
+        # id -> its open records
+        self.by_id: dict[str, dict[int, None]] = {}
+
+
+def _duplicate_groups(
+    records: list[RecordSummary], seqs: list[int], forest: _Forest
+) -> list[list[int]]:
+    """The groups of possible duplicates among ``seqs`` (records of one set of places).
+
+    A sweep over the records in order of their start (see "Cost" in the module doc).
+    """
+    n = len(seqs)
+    parent = list(range(n))
+    size = [1] * n
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> int:
+        i, j = find(i), find(j)
+        if i == j:
+            return i
+        if size[i] < size[j]:
+            i, j = j, i
+        parent[j] = i
+        size[i] += size[j]
+        return i
+
+    rec = [records[seq] for seq in seqs]
+    ids = [r.id for r in rec]
+    trees = [forest.tree[rid] for rid in ids]
+    ends = [_NEVER if r.end is None else r.end for r in rec]
+    kinds = [_KIND_INDEX[r.kind] for r in rec]
+    order = sorted(range(n), key=lambda i: -1 if rec[i].start is None else rec[i].start)
+    pools = [_Pool() for _ in _ALL_POOLS]
+    closing: list[tuple[int, int]] = []  # (end, i) of open records with a bounded end
+    for x in order:
+        start = rec[x].start
+        if start is not None:
+            while closing and closing[0][0] < start:
+                _, old = heapq.heappop(closing)
+                _close(pools[kinds[old]], old, ids[old], trees[old])
+        tree, rid = trees[x], ids[x]
+        for p in _COMPATIBLE[kinds[x]]:
+            pool = pools[p]
+            if not pool.trees:
+                continue
+            if len(pool.trees) > 1:
+                # two trees or more: the pool is one group, and x links to a record of a tree
+                # that is not its own
+                for other, members in pool.trees.items():
+                    if other != tree:
+                        union(x, next(iter(members)))
+                        break
+            elif tree not in pool.trees:
+                # one other tree: x links to every record, so joins every group
+                ((other, heads),) = pool.heads.items()
+                last = max(heads, key=ends.__getitem__)
+                for head in heads:
+                    union(x, head)
+                pool.heads[other] = {last: None}
+            elif tree not in forest.branching:
+                # its own tree, a chain: x links only to records with its id
+                same = pool.by_id.get(rid)
+                if same and rid not in forest.cycle:
+                    union(x, next(iter(same)))
+            else:
+                root = find(x)
+                for y in pool.trees[tree]:
+                    if find(y) != root and not forest.related(rid, ids[y]):
+                        root = union(x, y)
+        pool = pools[kinds[x]]
+        pool.trees.setdefault(tree, {})[x] = None
+        pool.heads.setdefault(tree, {})[x] = None
+        pool.by_id.setdefault(rid, {})[x] = None
+        if ends[x] != _NEVER:
+            heapq.heappush(closing, (ends[x], x))
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        if size[find(i)] > 1:
+            groups.setdefault(find(i), []).append(seqs[i])
+    return list(groups.values())
+
+
+def _close(pool: _Pool, i: int, rid: str, tree: str) -> None:
+    for table, key in ((pool.trees, tree), (pool.heads, tree), (pool.by_id, rid)):
+        members = table.get(key)
+        if members is not None:
+            members.pop(i, None)
+            if not members:
+                del table[key]
