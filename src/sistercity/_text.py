@@ -56,7 +56,7 @@ def xml_text(text: str) -> str:
 def defuse_formula(cell: str) -> str:
     """Prefix a cell that a spreadsheet would run as a formula with ``'``.
 
-    >>> defuse_formula('=HYPERLINK("http://x")'), defuse_formula("Kyiv")
-    ('\'=HYPERLINK("http://x")', 'Kyiv')
+    >>> defuse_formula("=1+2"), defuse_formula("Kyiv")
+    ("'=1+2", 'Kyiv')
     """
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
