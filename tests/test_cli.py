@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import sistercity as sc
+import sistercity.cli._output
 from sistercity import cli
 from sistercity import io as recordio
 
@@ -393,7 +394,7 @@ def test_progress_only_on_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path / "in.jsonl", jsonl(*[record(f"r{n}") for n in range(2000)]))
-    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(sistercity.cli._output, "PROGRESS_AFTER", 0.0)
     code, out, err = call(capsys, "validate", "--no-collection", path)
     assert code == 0 and err == ""  # captured stderr is not a terminal
     terminal = _Terminal()

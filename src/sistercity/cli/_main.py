@@ -41,7 +41,7 @@ from ._args import (
     parse_today,
     selection,
 )
-from ._output import FORMATS, Locator, Progress, reporter, write
+from ._output import FORMATS, Locator, OutputError, Progress, flush, reporter, write
 
 __all__ = ["EXTENSIONS", "build_parser", "main"]
 
@@ -92,6 +92,8 @@ class _Validation:
                     return
                 self.seen.append(st)
             self.check(open_input(path, input_format, self.locator))
+        except (BrokenPipeError, OutputError):
+            raise
         except UsageError as exc:
             self.progress.done()
             print(exc, file=self.err)
@@ -120,7 +122,7 @@ class _Validation:
             self.reporter.issue(issue)
         summary = self.run.summary
         self.reporter.finish(summary, self.files)
-        self.out.flush()
+        flush(self.out)
         if self.failed:
             return 2
         if summary["errors"] or (self.strict and summary["warnings"]):
@@ -509,9 +511,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, and keep Python from complaining at exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 1
+    except OutputError as exc:
+        print(f"sistercity: error: {exc}", file=sys.stderr)
+        _silence_stdout()
+        return 2
     except KeyboardInterrupt:
         print("sistercity: interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - no file descriptor to replace
+        pass

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
-from .._report import Issue, RecordRef
+from .._report import Issue, RecordRef, SisterCityError
 from .._text import printable, xml_text
 from ..validation import Outcome
 
@@ -20,13 +20,35 @@ PROGRESS_AFTER: Final = 1.0
 FORMATS: Final = ("text", "json", "github", "junit")
 
 
+class OutputError(SisterCityError, OSError):
+    """Standard output (or the report's stream) cannot be written: a full disk, a closed pipe."""
+
+
 def write(stream: IO[str], text: str) -> None:
-    """Write text that may hold characters the stream's encoding cannot."""
+    """Write text that may hold characters the stream's encoding cannot.
+
+    Raises :class:`OutputError` when the stream cannot be written (``BrokenPipeError`` as is).
+    """
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        try:
+            stream.write(text)
+        except UnicodeEncodeError:
+            stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+def flush(stream: IO[str]) -> None:
+    """Flush a stream; :class:`OutputError` when it cannot be written."""
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
 class Locator:
