@@ -76,19 +76,28 @@ def test_pair_in_both_orders_merges_and_keeps_every_line(cases: ImportResult) ->
 @pytest.mark.parametrize(
     ("rid", "parties"),
     [
-        ("gb-glasgow-ru-rostov-on-don-twinning-1986", [("Glasgow", "GB"), ("Rostov-on-Don", "RU")]),
-        ("ie-cork-ge-tbilisi-twinning-1962-05", [("Cork", "IE"), ("Tbilisi", "GE")]),
-        ("de-kassel-kr-gwangju-twinning-2022-02-26", [("Kassel", "DE"), ("Gwangju", "KR")]),
-        ("de-dresden-bg-varna-twinning-1990", [("Dresden", "DE"), ("Varna", "BG")]),
-        ("gb-cardiff-fr-nantes-twinning-1964", [("Cardiff", "GB"), ("Nantes", "FR")]),
+        (
+            "gb-gb-sct-glasgow-ru-rostov-on-don-twinning-1986",
+            [("Glasgow", "GB", "GB-SCT"), ("Rostov-on-Don", "RU", None)],
+        ),
+        ("ie-cork-ge-tbilisi-twinning-1962-05", [("Cork", "IE", None), ("Tbilisi", "GE", None)]),
+        (
+            "de-kassel-kr-gwangju-twinning-2022-02-26",
+            [("Kassel", "DE", None), ("Gwangju", "KR", None)],
+        ),
+        ("de-dresden-bg-varna-twinning-1990", [("Dresden", "DE", None), ("Varna", "BG", None)]),
+        (
+            "gb-gb-wls-cardiff-fr-nantes-twinning-1964",
+            [("Cardiff", "GB", "GB-WLS"), ("Nantes", "FR", None)],
+        ),
     ],
 )
 def test_country_spellings_resolve(
-    cases: ImportResult, rid: str, parties: list[tuple[str, str]]
+    cases: ImportResult, rid: str, parties: list[tuple[str, str, str | None]]
 ) -> None:
+    """SPEC §7: "Scotland, United Kingdom" gives GB with the subdivision GB-SCT."""
     found = record(cases, rid)
-    assert [(p["name"], p["country"]) for p in found["parties"]] == parties
-    assert all("subdivision" not in p for p in found["parties"])
+    assert [(p["name"], p["country"], p.get("subdivision")) for p in found["parties"]] == parties
 
 
 def test_dates_in_words_keep_their_precision(cases: ImportResult) -> None:
@@ -175,7 +184,7 @@ def sample() -> ImportResult:
 
 
 def test_sample(sample: ImportResult) -> None:
-    assert (sample.read, len(sample.records), sample.merged) == (12, 9, 2)
+    assert (sample.read, len(sample.records), sample.merged) == (14, 11, 2)
     assert sample.refused == {"unresolved-reference": 1}
     (minsk,) = by_line(sample)[9]
     assert "column 'land' is empty" in minsk.message and "'Minsk'" in minsk.message
@@ -183,13 +192,13 @@ def test_sample(sample: ImportResult) -> None:
 
 def test_sample_kinds_and_mapped_spellings(sample: ImportResult) -> None:
     ids = [r["id"] for r in sample.records]
-    assert "de-berlin-ru-st-petersburg-friendship-2000" in ids
-    assert "de-berlin-ru-st-petersburg-twinning-2000" in ids
-    assert record(sample, "de-abensberg-cz-vratimov-rattimau-friendship-1994")["parties"][1] == {
+    assert "de-de-be-berlin-ru-st-petersburg-friendship-2000" in ids
+    assert "de-de-be-berlin-ru-st-petersburg-twinning-2000" in ids
+    assert record(sample, "de-de-by-abensberg-cz-vratimov-rattimau-friendship-1994")["parties"][1] == {
         "name": "Vratimov (Rattimau)",
         "country": "CZ",
     }
-    peniche = record(sample, "de-cuxhaven-pt-peniche-unspecified-2000")
+    peniche = record(sample, "de-de-ni-cuxhaven-pt-peniche-unspecified-2000")
     assert "term" not in peniche
 
 
@@ -201,8 +210,8 @@ def test_sample_names(sample: ImportResult) -> None:
 
 
 def test_sample_duplicate_and_conflict(sample: ImportResult) -> None:
-    assert record(sample, "de-bad-urach-hu-enying-twinning-2001")["x-source-lines"] == [5, 6]
-    celle = record(sample, "de-celle-gb-tavistock-twinning-1952")
+    assert record(sample, "de-de-bw-bad-urach-hu-enying-twinning-2001")["x-source-lines"] == [5, 6]
+    celle = record(sample, "de-de-ni-celle-gb-tavistock-twinning-1952")
     assert celle["events"] == [{"type": "signed", "date": "1952?"}]
     assert celle["notes"] == "signed also given as 1977 (line 11)"
 
@@ -211,11 +220,16 @@ def test_the_shipped_example_mapping_fits_the_real_file() -> None:
     """examples/german_partnerships.toml maps TwinTowns_clean.csv, whose header the sample has."""
     mapping = Path(__file__).parent.parent / "examples" / "german_partnerships.toml"
     result = import_table(SAMPLE, mapping)
-    assert (result.read, len(result.records), result.merged) == (12, 9, 2)
+    assert (result.read, len(result.records), result.merged) == (14, 11, 2)
     assert result.refused == {"unresolved-reference": 1}  # Minsk, with no country: not guessed
     kinds = {r["id"]: r["kind"] for r in result.records}
-    assert kinds["de-abensberg-cz-vratimov-rattimau-friendship-1994"] == "friendship"
-    assert kinds["de-cuxhaven-pt-peniche-unspecified-2000"] == "unspecified"
+    assert kinds["de-de-by-abensberg-cz-vratimov-rattimau-friendship-1994"] == "friendship"
+    assert kinds["de-de-ni-cuxhaven-pt-peniche-unspecified-2000"] == "unspecified"
+    # the Land column gives the subdivision, so the two Liebenaus are two places (SPEC §7:
+    # namesakes never merge)
+    liebenau = [r for r in result.records if r["parties"][0]["name"] == "Liebenau"]
+    assert sorted(r["parties"][0]["subdivision"] for r in liebenau) == ["DE-HE", "DE-NI"]
+    assert [r["x-source-lines"] for r in liebenau] == [[14], [15]]
 
 
 # --------------------------------------------------------------------------------------------

@@ -205,11 +205,12 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
     if not isinstance(encoding, str):
         raise MappingError(f"{where}: 'encoding' must be a string (got {encoding!r})")
     try:
-        b"".decode(encoding)  # also refuses codecs that are not text encodings ("rot13")
+        "".encode(encoding)  # unknown codecs, and codecs that are no text encoding ("rot13")
     except (LookupError, ValueError) as exc:
+        what = "unknown encoding" if "unknown encoding" in str(exc) else "not a text encoding"
         raise MappingError(
             f"{where}: 'encoding' must name a text encoding such as \"utf-8\" or \"cp1252\" "
-            f"(got {encoding!r}: {exc})"
+            f"(got {encoding!r}: {what})"
         ) from None
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, dict):
