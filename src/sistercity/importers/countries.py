@@ -210,22 +210,26 @@ def _translations(domain: str) -> list[gettext.NullTranslations]:
 
 
 @functools.cache
-def _subdivisions() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """Subdivision codes by case-folded name: (pycountry's names, names in any locale)."""
+def _subdivisions() -> tuple[dict[str, frozenset[str]], ...]:
+    """Subdivision codes by case-folded name: pycountry's names, their English names, and
+    their names in any locale."""
     by_name: dict[str, set[str]] = {}
     for subdivision in pycountry.subdivisions:
         by_name.setdefault(str(subdivision.name), set()).add(str(subdivision.code))
-    primary: dict[str, set[str]] = {}
-    every: dict[str, set[str]] = {}
     translations = _translations("iso3166-2")
-    for name, codes in by_name.items():
-        primary.setdefault(_fold(name), set()).update(codes)
-        for spelling in {name, *(t.gettext(name) for t in translations)}:
-            every.setdefault(_fold(spelling), set()).update(codes)
-    return (
-        {k: frozenset(v) for k, v in primary.items()},
-        {k: frozenset(v) for k, v in every.items()},
+    english = gettext.translation(
+        "iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True
     )
+    indexes: tuple[dict[str, set[str]], ...] = ({}, {}, {})
+    for name, codes in by_name.items():
+        for index, spellings in zip(
+            indexes,
+            ({name}, {english.gettext(name)}, {name, *(t.gettext(name) for t in translations)}),
+            strict=True,
+        ):
+            for spelling in spellings:
+                index.setdefault(_fold(spelling), set()).update(codes)
+    return tuple({k: frozenset(v) for k, v in index.items()} for index in indexes)
 
 
 def subdivision_of(country: str, region: str) -> str | None:
@@ -240,7 +244,8 @@ def subdivision_of(country: str, region: str) -> str | None:
     if code.startswith(f"{country}-") and is_subdivision_code(code):
         return code
     folded = _fold(region)
-    for index in _subdivisions():
+    primary, _, every = _subdivisions()
+    for index in (primary, every):
         codes = [c for c in index.get(folded, ()) if c.split("-", 1)[0] == country]
         if codes:
             return codes[0] if len(codes) == 1 else None
@@ -248,9 +253,11 @@ def subdivision_of(country: str, region: str) -> str | None:
 
 
 def _subdivisions_named(text: str) -> frozenset[str]:
-    primary, every = _subdivisions()
+    """Subdivisions of any country named ``text`` by pycountry or in English (not in every
+    locale: a name alone, with no country, must be a well-known one)."""
+    primary, english, _ = _subdivisions()
     folded = _fold(text)
-    return primary.get(folded) or every.get(folded, frozenset())
+    return primary.get(folded) or english.get(folded, frozenset())
 
 
 # --------------------------------------------------------------------------------------------
