@@ -81,8 +81,25 @@ _PARENTHETICAL: Final = re.compile(r"(.*\S)\s*\(([^()]*)\)")
 # words that say what kind of place a parenthetical means ("Georgia (U.S. state)")
 _COUNTRY_WORDS: Final = frozenset({"country", "nation", "land", "staat", "pays", "país"})
 _REGION_WORDS: Final = frozenset(
-    "state province region county oblast district territory prefecture department canton "
-    "bundesland voivodeship governorate krai okrug municipality autonomous".split()
+    [
+        "state",
+        "province",
+        "region",
+        "county",
+        "oblast",
+        "district",
+        "territory",
+        "prefecture",
+        "department",
+        "canton",
+        "bundesland",
+        "voivodeship",
+        "governorate",
+        "krai",
+        "okrug",
+        "municipality",
+        "autonomous",
+    ]
 )
 
 
@@ -134,7 +151,7 @@ def is_subdivision_code(code: str) -> bool:
     >>> is_subdivision_code("US-GA"), is_subdivision_code("US-XX")
     (True, False)
     """
-    return "-" in code and pycountry.subdivisions.get(code=code) is not None
+    return "-" in code and pycountry.subdivisions.get(code=code) is not None  # type: ignore[no-untyped-call]
 
 
 def _clean(text: str) -> str:
@@ -158,7 +175,7 @@ def _country_name(code: str) -> str:
 
 
 def _subdivision_name(code: str) -> str:
-    subdivision = pycountry.subdivisions.get(code=code)
+    subdivision = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     return str(subdivision.name) if subdivision is not None else code
 
 
@@ -172,15 +189,15 @@ def _shared_heads() -> dict[str, tuple[tuple[str, str], ...]]:
             if value:
                 head = _fold(re.split(r"[,(]", str(value), maxsplit=1)[0])
                 heads.setdefault(head, {})[str(country.alpha_2)] = str(country.name)
-    return {
-        head: tuple(sorted(codes.items())) for head, codes in heads.items() if len(codes) > 1
-    }
+    return {head: tuple(sorted(codes.items())) for head, codes in heads.items() if len(codes) > 1}
 
 
 @functools.cache
 def _country_spellings() -> tuple[tuple[str, str], ...]:
-    """Every country's name, official and common name in pycountry, and their translations
-    in its ``iso3166-1`` locales ("Luxemburg", "Mexiko"), with the code."""
+    """Every country's names in pycountry and its ``iso3166-1`` locales, with the code.
+
+    Names, official and common names, and their translations ("Luxemburg", "Mexiko").
+    """
     spellings: list[tuple[str, str]] = []
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
@@ -211,8 +228,10 @@ def _translations(domain: str) -> list[gettext.NullTranslations]:
 
 @functools.cache
 def _subdivisions() -> tuple[dict[str, frozenset[str]], ...]:
-    """Subdivision codes by case-folded name: pycountry's names, their English names, and
-    their names in any locale."""
+    """Subdivision codes by case-folded name, in three indexes.
+
+    pycountry's own names; their English names; their names in any ``iso3166-2`` locale.
+    """
     by_name: dict[str, set[str]] = {}
     for subdivision in pycountry.subdivisions:
         by_name.setdefault(str(subdivision.name), set()).add(str(subdivision.code))
@@ -253,8 +272,10 @@ def subdivision_of(country: str, region: str) -> str | None:
 
 
 def _subdivisions_named(text: str) -> frozenset[str]:
-    """Subdivisions of any country named ``text`` by pycountry or in English (not in every
-    locale: a name alone, with no country, must be a well-known one)."""
+    """Subdivisions of any country named ``text`` by pycountry or in English.
+
+    Not in every locale: a name alone, with no country, must be a well-known one.
+    """
     primary, english, _ = _subdivisions()
     folded = _fold(text)
     return primary.get(folded) or english.get(folded, frozenset())
@@ -303,8 +324,11 @@ def _lookup(text: str) -> str | None:
 
 
 def _reading(code: str, text: str) -> CountryReading:
-    """A reading from a code; a text that is a region's name ("Illinois" gives ``US``), and
-    no country's in any language ("Luxemburg" is not the canton), gives that region."""
+    """A reading from a code, with the region the text names, if it names one.
+
+    "Illinois" gives ``US`` and ``US-IL``; a country's name in any language is no region
+    ("Luxemburg" is not the canton).
+    """
     if "-" in code:
         return CountryReading(code.split("-", 1)[0], code)
     if _fold(text) not in _country_names():
@@ -421,9 +445,7 @@ def _read_qualified(inner: str, qualifier: str, override: Override | None) -> Co
     return read_country(inner, override)
 
 
-def read_name(
-    name: str, override: Override | None = None
-) -> tuple[str, CountryReading | None]:
+def read_name(name: str, override: Override | None = None) -> tuple[str, CountryReading | None]:
     """Split a name that carries its country: ``"Varna, Bulgaria"``, ``"Witebsk (Belarus)"``.
 
     Text between the name and the country is a region (``"Athens, Georgia, United States"``).
@@ -449,13 +471,19 @@ def read_name(
         reading: CountryReading | None = _from_override(code)
     else:
         reading = read_country(tail, override)
-        if reading is not None and reading.country is not None and not regions:
-            if reading.subdivision is None and reading.region is None:
-                others = _bare_region(tail, besides=reading.country)
-                if others is not None:
-                    own = ((reading.country, _country_name(reading.country)),)
-                    theirs = others.candidates or ((str(others.subdivision), tail),)
-                    return head, CountryReading(candidates=own + theirs)
+        bare_country = (
+            reading is not None
+            and reading.country is not None
+            and reading.subdivision is None
+            and reading.region is None
+        )
+        if bare_country and not regions:
+            assert reading is not None and reading.country is not None
+            others = _bare_region(tail, besides=reading.country)
+            if others is not None:
+                own = ((reading.country, _country_name(reading.country)),)
+                theirs = others.candidates or ((str(others.subdivision), tail),)
+                return head, CountryReading(candidates=own + theirs)
     if reading is None:
         return name, None
     if reading.country is None:

@@ -29,16 +29,20 @@ Each row is read as follows (and every row that is not imported is reported with
 the column and the reason: nothing disappears):
 
 - Names: white space is collapsed, and otherwise kept as written. A party whose country cell
-  is empty may carry its country in the name (``"Varna, Bulgaria"``, ``"Witebsk (Belarus)"``):
-  the part after the last comma, or a trailing parenthetical, gives the country when it
-  resolves, and is removed from the name, unless it is the name of a subdivision
-  (``"Blue Ash, Ohio"`` gives ``US`` and keeps its name, so that Arlington (Texas) and
-  Arlington (Virginia) stay two places). A name is never changed when the country cell is
-  filled.
-- Countries: ``[countries]`` first (compared case-insensitively, white space collapsed), then
-  :func:`~sistercity.importers.countries.resolve_country` (countrynames and pycountry, exact
-  answers only). What does not resolve refuses the row (``unresolved-reference``); the message
-  gives the nearest known name and the ``[countries]`` line that would accept it.
+  is empty may carry its country in the name (``"Varna, Bulgaria"``, ``"Witebsk (Belarus)"``,
+  ``"Athens, Georgia, United States"``): the part after the last comma, or a trailing
+  parenthetical, gives the country, text in between a region, and both are removed from the
+  name. A bare "Georgia" after a name ("Columbus, Georgia") is refused, naming ``GE`` and
+  ``US-GA``. A name is never split when the country cell is filled.
+- Countries: ``[countries]`` first (compared case-insensitively, white space collapsed; an
+  alpha-2 or an ISO 3166-2 code), then :func:`~sistercity.importers.countries.read_country`
+  (countrynames and pycountry, exact answers only; needs ``sistercity[tables]``). A region in
+  the cell ("Brandenburg, Germany", "Georgia (U.S. state)") gives the ``subdivision``; a region
+  pycountry does not know stays in the name in parentheses ("Friedland (Lower Saxony)"), so
+  namesakes never merge. A ``subdivision`` column holds a code or a region's name. A name of
+  two countries ("Korea") is refused with the candidates; what does not resolve refuses the row
+  (``unresolved-reference``), and the message gives the nearest real country name and the
+  ``[countries]`` line that would accept it.
 - ``level``: a level of SPEC §1, or a word the SPEC lists for one (``city``, ``state``...);
   ``wikidata``: ``Q64`` or an entity URL; ``geonames``: a positive integer.
 - The kind: from ``kind`` (a value of SPEC §1), or from ``term`` through ``[terms]`` and then
@@ -198,7 +202,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
         not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in _NOT_DELIMITERS
     ):
         raise MappingError(
-            f'{where}: \'delimiter\' must be one character other than a quote, a line end or '
+            f"{where}: 'delimiter' must be one character other than a quote, a line end or "
             f'NUL, such as "," or "\\t" (got {delimiter!r})'
         )
     encoding = data.get("encoding", "utf-8")
@@ -209,7 +213,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
     except (LookupError, ValueError) as exc:
         what = "unknown encoding" if "unknown encoding" in str(exc) else "not a text encoding"
         raise MappingError(
-            f"{where}: 'encoding' must name a text encoding such as \"utf-8\" or \"cp1252\" "
+            f'{where}: \'encoding\' must name a text encoding such as "utf-8" or "cp1252" '
             f"(got {encoding!r}: {what})"
         ) from None
     raw_columns = data.get("columns")
@@ -322,8 +326,10 @@ def _read_text(path: str, encoding: str) -> str:
 
 
 class _Lines:
-    """The physical lines of a text (split at CR, LF and CRLF only), for a csv reader to pull,
-    with the position of the next one, so that reading can go on after a broken row."""
+    """The physical lines of a text (split at CR, LF and CRLF only), for a csv reader.
+
+    It knows the position of the next line, so that reading can go on after a broken row.
+    """
 
     def __init__(self, text: str) -> None:
         self.lines = io.StringIO(text, newline="").readlines()
@@ -340,9 +346,11 @@ class _Lines:
 
 
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
-    """Each row as ``(line, cells, "")``, or ``(line, None, why)`` for a row whose quoting is
-    broken: that row is given up and reading goes on at the next line, so an unterminated
-    quote never swallows the rows after it. The csv module's limits are not changed."""
+    """Each row as ``(line, cells, "")``, or ``(line, None, why)`` when its quoting is broken.
+
+    A broken row is given up and reading goes on at the next line, so an unterminated quote
+    never swallows the rows after it. The csv module's limits are not changed.
+    """
     lines = _Lines(text)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     width: int | None = None
@@ -361,9 +369,13 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, st
         elif lines.next - start > 1 and len(cells) != width:
             # a quote opened in this row closes rows later: the rows between are garbled
             end, lines.next = lines.next, start + 1
-            yield start + 1, None, (
-                f"a quoted cell runs over lines {start + 1}-{end} and the row has "
-                f"{len(cells)} cells where the header has {width}: is a quote (\") not closed?"
+            yield (
+                start + 1,
+                None,
+                (
+                    f"a quoted cell runs over lines {start + 1}-{end} and the row has "
+                    f'{len(cells)} cells where the header has {width}: is a quote (") not closed?'
+                ),
             )
             continue
         yield start + 1, cells, ""
