@@ -183,5 +183,5 @@ def test_python_dash_m(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
-    assert "rows read: 12" in done.stderr.splitlines()
-    assert len(lines(out)) == 9
+    assert "rows read: 14" in done.stderr.splitlines()
+    assert len(lines(out)) == 11

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import csv
+import gettext
 import io
+import os
+import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pycountry
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sistercity import Issue, validate
+from sistercity.cli import main as cli_main
 from sistercity.importers import ImportFailed, ImportResult, MappingError, import_table
 from sistercity.importers.countries import nearest_name, resolve_country
 from sistercity.importers.tables import load_mapping
@@ -76,19 +83,28 @@ def test_pair_in_both_orders_merges_and_keeps_every_line(cases: ImportResult) ->
 @pytest.mark.parametrize(
     ("rid", "parties"),
     [
-        ("gb-glasgow-ru-rostov-on-don-twinning-1986", [("Glasgow", "GB"), ("Rostov-on-Don", "RU")]),
-        ("ie-cork-ge-tbilisi-twinning-1962-05", [("Cork", "IE"), ("Tbilisi", "GE")]),
-        ("de-kassel-kr-gwangju-twinning-2022-02-26", [("Kassel", "DE"), ("Gwangju", "KR")]),
-        ("de-dresden-bg-varna-twinning-1990", [("Dresden", "DE"), ("Varna", "BG")]),
-        ("gb-cardiff-fr-nantes-twinning-1964", [("Cardiff", "GB"), ("Nantes", "FR")]),
+        (
+            "gb-gb-sct-glasgow-ru-rostov-on-don-twinning-1986",
+            [("Glasgow", "GB", "GB-SCT"), ("Rostov-on-Don", "RU", None)],
+        ),
+        ("ie-cork-ge-tbilisi-twinning-1962-05", [("Cork", "IE", None), ("Tbilisi", "GE", None)]),
+        (
+            "de-kassel-kr-gwangju-twinning-2022-02-26",
+            [("Kassel", "DE", None), ("Gwangju", "KR", None)],
+        ),
+        ("de-dresden-bg-varna-twinning-1990", [("Dresden", "DE", None), ("Varna", "BG", None)]),
+        (
+            "gb-gb-wls-cardiff-fr-nantes-twinning-1964",
+            [("Cardiff", "GB", "GB-WLS"), ("Nantes", "FR", None)],
+        ),
     ],
 )
 def test_country_spellings_resolve(
-    cases: ImportResult, rid: str, parties: list[tuple[str, str]]
+    cases: ImportResult, rid: str, parties: list[tuple[str, str, str | None]]
 ) -> None:
+    """SPEC §7: "Scotland, United Kingdom" gives GB with the subdivision GB-SCT."""
     found = record(cases, rid)
-    assert [(p["name"], p["country"]) for p in found["parties"]] == parties
-    assert all("subdivision" not in p for p in found["parties"])
+    assert [(p["name"], p["country"], p.get("subdivision")) for p in found["parties"]] == parties
 
 
 def test_dates_in_words_keep_their_precision(cases: ImportResult) -> None:
@@ -175,7 +191,7 @@ def sample() -> ImportResult:
 
 
 def test_sample(sample: ImportResult) -> None:
-    assert (sample.read, len(sample.records), sample.merged) == (12, 9, 2)
+    assert (sample.read, len(sample.records), sample.merged) == (14, 11, 2)
     assert sample.refused == {"unresolved-reference": 1}
     (minsk,) = by_line(sample)[9]
     assert "column 'land' is empty" in minsk.message and "'Minsk'" in minsk.message
@@ -183,13 +199,15 @@ def test_sample(sample: ImportResult) -> None:
 
 def test_sample_kinds_and_mapped_spellings(sample: ImportResult) -> None:
     ids = [r["id"] for r in sample.records]
-    assert "de-berlin-ru-st-petersburg-friendship-2000" in ids
-    assert "de-berlin-ru-st-petersburg-twinning-2000" in ids
-    assert record(sample, "de-abensberg-cz-vratimov-rattimau-friendship-1994")["parties"][1] == {
+    assert "de-de-be-berlin-ru-st-petersburg-friendship-2000" in ids
+    assert "de-de-be-berlin-ru-st-petersburg-twinning-2000" in ids
+    assert record(sample, "de-de-by-abensberg-cz-vratimov-rattimau-friendship-1994")["parties"][
+        1
+    ] == {
         "name": "Vratimov (Rattimau)",
         "country": "CZ",
     }
-    peniche = record(sample, "de-cuxhaven-pt-peniche-unspecified-2000")
+    peniche = record(sample, "de-de-ni-cuxhaven-pt-peniche-unspecified-2000")
     assert "term" not in peniche
 
 
@@ -201,8 +219,8 @@ def test_sample_names(sample: ImportResult) -> None:
 
 
 def test_sample_duplicate_and_conflict(sample: ImportResult) -> None:
-    assert record(sample, "de-bad-urach-hu-enying-twinning-2001")["x-source-lines"] == [5, 6]
-    celle = record(sample, "de-celle-gb-tavistock-twinning-1952")
+    assert record(sample, "de-de-bw-bad-urach-hu-enying-twinning-2001")["x-source-lines"] == [5, 6]
+    celle = record(sample, "de-de-ni-celle-gb-tavistock-twinning-1952")
     assert celle["events"] == [{"type": "signed", "date": "1952?"}]
     assert celle["notes"] == "signed also given as 1977 (line 11)"
 
@@ -211,11 +229,16 @@ def test_the_shipped_example_mapping_fits_the_real_file() -> None:
     """examples/german_partnerships.toml maps TwinTowns_clean.csv, whose header the sample has."""
     mapping = Path(__file__).parent.parent / "examples" / "german_partnerships.toml"
     result = import_table(SAMPLE, mapping)
-    assert (result.read, len(result.records), result.merged) == (12, 9, 2)
+    assert (result.read, len(result.records), result.merged) == (14, 11, 2)
     assert result.refused == {"unresolved-reference": 1}  # Minsk, with no country: not guessed
     kinds = {r["id"]: r["kind"] for r in result.records}
-    assert kinds["de-abensberg-cz-vratimov-rattimau-friendship-1994"] == "friendship"
-    assert kinds["de-cuxhaven-pt-peniche-unspecified-2000"] == "unspecified"
+    assert kinds["de-de-by-abensberg-cz-vratimov-rattimau-friendship-1994"] == "friendship"
+    assert kinds["de-de-ni-cuxhaven-pt-peniche-unspecified-2000"] == "unspecified"
+    # the Land column gives the subdivision, so the two Liebenaus are two places (SPEC §7:
+    # namesakes never merge)
+    liebenau = [r for r in result.records if r["parties"][0]["name"] == "Liebenau"]
+    assert sorted(r["parties"][0]["subdivision"] for r in liebenau) == ["DE-HE", "DE-NI"]
+    assert [r["x-source-lines"] for r in liebenau] == [[14], [15]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,3 +526,337 @@ def test_rows_are_imported_or_refused_and_output_validates(
     assert len({r["id"] for r in result.records}) == len(result.records)
     for found in result.records:
         assert validate(found).errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# Regions in the country cell and in the name (SPEC §7 tables)
+# --------------------------------------------------------------------------------------------
+
+PAIR = """
+[columns]
+a.name = "a"
+a.country = "ac"
+b.name = "b"
+b.country = "bc"
+source = { value = "https://example.org" }
+"""
+
+
+def pairs(tmp_path: Path, rows: list[list[str]], mapping: str = PAIR) -> ImportResult:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["a", "ac", "b", "bc"])
+    writer.writerows(rows)
+    return run(tmp_path, mapping, text.getvalue())
+
+
+def places(result: ImportResult) -> list[tuple[str, str, str | None]]:
+    return [
+        (p["name"], p["country"], p.get("subdivision"))
+        for r in result.records
+        for p in r["parties"][1:]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "country", "subdivision"),
+    [
+        ("Bavaria, Germany", "DE", "DE-BY"),  # pycountry's en translation
+        ("Bayern, Deutschland", "DE", "DE-BY"),  # pycountry's own name
+        ("Texas, USA", "US", "US-TX"),
+        ("Ohio, United States", "US", "US-OH"),
+        ("Georgia (U.S. state)", "US", "US-GA"),
+        ("Georgia (state)", "US", "US-GA"),
+        ("Limburg (Belgium)", "BE", "BE-VLI"),
+        ("Limburg, Netherlands", "NL", "NL-LI"),
+        ("Wales, United Kingdom", "GB", "GB-WLS"),
+        ("Georgia (country)", "GE", None),
+        ("Georgia", "GE", None),
+        ("Luxemburg", "LU", None),  # a country's German name, not the canton of that name
+    ],
+)
+def test_region_in_the_country_cell(
+    tmp_path: Path, cell: str, country: str, subdivision: str | None
+) -> None:
+    result = pairs(tmp_path, [["Kiel", "DE", "Somewhere", cell]])
+    assert places(result) == [("Somewhere", country, subdivision)]
+
+
+def test_unknown_region_stays_in_the_name_and_namesakes_never_merge(tmp_path: Path) -> None:
+    result = pairs(
+        tmp_path,
+        [
+            ["Kiel", "DE", "Neustadt", "Upper Nowhere, Germany"],
+            ["Kiel", "DE", "Neustadt", "Lower Nowhere, Germany"],
+            ["Kiel", "DE", "Neustadt", "Germany"],
+        ],
+    )
+    assert places(result) == [
+        ("Neustadt (Upper Nowhere)", "DE", None),
+        ("Neustadt (Lower Nowhere)", "DE", None),
+        ("Neustadt", "DE", None),
+    ]
+    assert result.merged == 0 and result.ok
+
+
+def test_namesakes_in_two_states_are_two_places(tmp_path: Path) -> None:
+    """Portland, Oregon and Portland, Maine are not "the same place" (no duplicate-party)."""
+    result = pairs(tmp_path, [["Portland", "Oregon, USA", "Portland", "Maine, USA"]])
+    assert result.ok, [i.message for i in result.issues]
+    ((a, b),) = [r["parties"] for r in result.records]
+    assert (a["subdivision"], b["subdivision"]) == ("US-OR", "US-ME")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Macon, Georgia, United States", ("Macon", "US", "US-GA")),
+        ("Augusta, Georgia, USA", ("Augusta", "US", "US-GA")),
+        ("Rustavi, Georgia (country)", ("Rustavi", "GE", None)),
+        ("Dayton, Ohio", ("Dayton", "US", "US-OH")),
+        ("Plovdiv, Bulgaria", ("Plovdiv", "BG", None)),
+        ("Hrodna (Belarus)", ("Hrodna", "BY", None)),
+        ("Neustadt, Nowhere, Germany", ("Neustadt (Nowhere)", "DE", None)),
+    ],
+)
+def test_country_in_the_name(
+    tmp_path: Path, name: str, expected: tuple[str, str, str | None]
+) -> None:
+    assert places(pairs(tmp_path, [["Kiel", "DE", name, ""]])) == [expected]
+
+
+@pytest.mark.parametrize("name", ["Athens, Georgia", "Augusta, Georgia"])
+def test_bare_georgia_after_a_name_is_refused_naming_both(tmp_path: Path, name: str) -> None:
+    result = pairs(tmp_path, [["Kutaisi", "Georgia", name, ""]])
+    assert result.records == []
+    assert result.refused == {"unresolved-reference": 1}
+    (issue,) = result.issues
+    assert (issue.line, issue.path) == (2, "$.parties[1].country")
+    assert "GE" in issue.message and "US-GA" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("cell", "codes"),
+    [("Korea", {"KR", "KP"}), ("Congo", {"CG", "CD"}), ("virgin islands", {"VG", "VI"})],
+)
+def test_a_name_of_two_countries_is_refused_with_the_candidates(
+    tmp_path: Path, cell: str, codes: set[str]
+) -> None:
+    result = pairs(tmp_path, [["Kiel", "DE", "Somewhere", cell]])
+    assert result.records == []
+    (issue,) = result.issues
+    assert issue.rule == "unresolved-reference"
+    assert set(re.findall(r"\b([A-Z]{2}) \(", issue.message)) == codes
+    assert "[countries]" in issue.message
+
+
+def test_the_ambiguity_rule_is_pycountrys_names() -> None:
+    """SPEC §7: a name stands for more than one country when, case-folded, it equals the part
+    before the first comma or parenthesis of the name, official or common name of two or more
+    countries. Computed here from pycountry directly; each such name is refused."""
+    heads: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                head = re.split(r"[,(]", value)[0].strip().casefold()
+                heads.setdefault(head, set()).add(country.alpha_2)
+    shared = {head: codes for head, codes in heads.items() if len(codes) > 1}
+    assert {"korea", "congo", "virgin islands"} <= set(shared)
+    assert not {"sudan", "guinea", "georgia"} & set(shared)
+    for head in shared:
+        assert resolve_country(head) is None, head
+    for single in ("Sudan", "Guinea", "Georgia"):
+        assert resolve_country(single) is not None
+
+
+@pytest.mark.parametrize(
+    ("cell", "suggested"), [("Germny", "Germany"), ("Frannce", "France"), ("Polandd", "Poland")]
+)
+def test_suggestion_is_a_real_country_name(tmp_path: Path, cell: str, suggested: str) -> None:
+    result = pairs(tmp_path, [["Kiel", "DE", "Somewhere", cell]])
+    (issue,) = result.issues
+    near = nearest_name(cell)
+    assert near is not None and near[0] == suggested
+    assert f"nearest known name is {suggested!r}" in issue.message
+    assert f'"{cell}" = "{near[1]}"' in issue.message  # the [countries] line that fixes it
+
+
+def test_a_country_cell_is_never_a_region_by_a_far_fetched_name(tmp_path: Path) -> None:
+    # "Atlantis" is Honduras' Atlántida in some locale: alone, no country is that sure
+    result = pairs(tmp_path, [["Kiel", "DE", "Somewhere", "Atlantis"]])
+    assert result.records == [] and result.refused == {"unresolved-reference": 1}
+
+
+def test_suggestions_are_names_pycountry_knows() -> None:
+    """Never a library's internal alias (such as 'i  -Italy')."""
+    attrs = ("name", "official_name", "common_name")
+    real = {str(getattr(c, a)) for c in pycountry.countries for a in attrs if hasattr(c, a)}
+    for locale in os.listdir(pycountry.LOCALES_DIR):
+        try:
+            found = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+        except OSError:
+            continue
+        real |= {found.gettext(c.name) for c in pycountry.countries}
+    for text in ("Itly", "i  -Italy", "Prusia", "Germny", "Tschechien Rep", "Sowjetunion"):
+        near = nearest_name(text)
+        assert near is None or near[0] in real, (text, near)
+
+
+def test_countries_entry_may_name_a_subdivision(tmp_path: Path) -> None:
+    mapping = PAIR + '[countries]\n"Ga." = "US-GA"\n'
+    result = pairs(tmp_path, [["Kiel", "DE", "Macon", "Ga."]], mapping)
+    assert places(result) == [("Macon", "US", "US-GA")]
+
+
+def test_subdivision_column_takes_a_code_or_a_name(tmp_path: Path) -> None:
+    mapping = PAIR.replace('a.country = "ac"', 'a.country = { value = "DE" }\na.subdivision = "ac"')
+    result = pairs(
+        tmp_path,
+        [["Liebenau", "Hessen", "Liebenau", "Austria"], ["Liebenau", "DE-NI", "Liebenau", "AT"],
+         ["Liebenau", "Nowhere", "Liebenau", "AT"]],
+        mapping,
+    )  # fmt: skip
+    found = [(r["parties"][0]["name"], r["parties"][0].get("subdivision")) for r in result.records]
+    assert found == [("Liebenau", "DE-HE"), ("Liebenau", "DE-NI"), ("Liebenau (Nowhere)", None)]
+
+
+# --------------------------------------------------------------------------------------------
+# The optional extra (countrynames needs PyICU, which has no wheels)
+# --------------------------------------------------------------------------------------------
+
+WITHOUT_EXTRA = """
+import sys
+sys.modules["countrynames"] = None  # as if sistercity[tables] were not installed
+{body}
+"""
+
+
+def test_without_the_extra_import_table_says_which_extra_and_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "t.csv").write_text(HEADER, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    body = "from sistercity.cli import main\nsys.exit(main(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_EXTRA.format(body=body), "import", "table",
+         str(tmp_path / "t.csv"), "--map", str(tmp_path / "m.toml"), "-o", str(out)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert "pip install 'sistercity[tables]'" in line
+    assert not out.exists()
+
+
+def test_without_the_extra_the_api_raises_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "t.csv").write_text(HEADER, encoding="utf-8")
+    body = f"""
+import sistercity.importers as imp
+from sistercity import SisterCityError
+try:
+    imp.import_table({str(tmp_path / "t.csv")!r}, {str(tmp_path / "m.toml")!r})
+except imp.MissingExtra as exc:
+    assert isinstance(exc, SisterCityError) and isinstance(exc, ImportError)
+    print(exc)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_EXTRA.format(body=body)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert "sistercity[tables]" in done.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# Broken tables and mapping files (SPEC §6, hostile input)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"# \xff\xfe not UTF-8\n" + GOOD.encode(), "UTF-8"),
+        (b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n" + GOOD.encode(), "nested too deeply"),
+        (GOOD.encode() + b"[terms]\nn = " + b"7" * 5000 + b"\n", "not a usable TOML file"),
+        (b'encoding = "rot13"\n' + GOOD.encode(), "not a text encoding"),
+        (b'encoding = "hex"\n' + GOOD.encode(), "not a text encoding"),
+        (b'encoding = "utf-8\\u0000"\n' + GOOD.encode(), "'encoding' must name a text encoding"),
+        (b'delimiter = "\\""\n' + GOOD.encode(), "'delimiter' must be one character other"),
+        (b'delimiter = "\\u0000"\n' + GOOD.encode(), "'delimiter' must be one character other"),
+        (b'delimiter = "\\n"\n' + GOOD.encode(), "'delimiter' must be one character other"),
+        (b'delimiter = "\\r"\n' + GOOD.encode(), "'delimiter' must be one character other"),
+    ],
+)
+def test_unusable_mapping_is_one_line_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+) -> None:
+    (tmp_path / "m.toml").write_bytes(content)
+    (tmp_path / "t.csv").write_text(HEADER, encoding="utf-8")
+    with pytest.raises(MappingError, match=re.escape(expected)):
+        import_table(tmp_path / "t.csv", tmp_path / "m.toml")
+    out = tmp_path / "out.jsonl"
+    argv = ["import", "table", str(tmp_path / "t.csv"), "--map", str(tmp_path / "m.toml")]
+    assert cli_main([*argv, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and expected in err
+    assert not out.exists()
+
+
+def test_unterminated_quote_refuses_its_row_and_reading_goes_on(tmp_path: Path) -> None:
+    table = (
+        "city,country,partner,land,year\n"
+        "Aachen,DE,Reims,Frankreich,1967\n"
+        'Bonn,DE,"Oxford,England,1947\n'  # the quote is never closed
+        "Köln,DE,Lille,Frankreich,1958\n"
+        "Kiel,DE,Vaasa,Finnland,1967\n"
+    )
+    result = run(tmp_path, GOOD, table)
+    assert [r["x-source-lines"] for r in result.records] == [[2], [4], [5]]
+    assert result.read == 4
+    assert result.refused == {"unresolved-reference": 1}
+    (issue,) = [i for i in result.issues if i.is_error]
+    assert (issue.rule, issue.line) == ("unresolved-reference", 3)
+
+
+def test_quote_closed_rows_later_refuses_only_the_garbled_row(tmp_path: Path) -> None:
+    table = (
+        "city,country,partner,land,year\n"
+        'Bonn,DE,"Oxford,England,1947\n'
+        "Köln,DE,Lille,Frankreich,1958\n"
+        'Kiel,DE,Vaasa,Finnland,"1967"\n'
+    )
+    result = run(tmp_path, GOOD, table)
+    assert result.refused == {"unresolved-reference": 1}
+    assert [i.line for i in result.issues if i.is_error] == [2]
+    assert [r["x-source-lines"] for r in result.records] == [[3], [4]]
+
+
+def test_a_multi_line_cell_that_is_closed_is_kept(tmp_path: Path) -> None:
+    mapping = GOOD + 'notes = "note"\n'
+    table = 'city,country,partner,land,year,note\nBonn,DE,Oxford,England,1947,"two\nlines"\n'
+    result = run(tmp_path, mapping, table)
+    assert result.ok and result.records[0]["notes"] == "two\nlines"
+
+
+def test_huge_cells_are_refused_rows_and_the_csv_limit_is_untouched(tmp_path: Path) -> None:
+    mapping = GOOD.replace('a.country = "country"', 'a.country = "country"\na.geonames = "geo"')
+    limit = csv.field_size_limit()
+    table = (
+        "city,country,partner,land,year,geo\n"
+        f"Aachen,DE,Reims,Frankreich,{'9' * 5000},1\n"
+        f"Bonn,DE,Oxford,England,1947,{'9' * 5000}\n"
+        f"Köln,DE,Lille,Frankreich,1958,{'x' * (limit + 10)}\n"
+        "Kiel,DE,Vaasa,Finnland,1967,2\n"
+    )
+    result = run(tmp_path, mapping, table)
+    assert csv.field_size_limit() == limit
+    assert [r["x-source-lines"] for r in result.records] == [[5]]
+    assert sorted(i.line or 0 for i in result.issues if i.is_error) == [2, 3, 4]
+    assert result.refused == {"unresolved-reference": 3}
+
+
+@pytest.mark.parametrize("encoding", ["undefined", "punycode"])
+def test_a_text_codec_that_fails_is_one_error(tmp_path: Path, encoding: str) -> None:
+    with pytest.raises(ImportFailed):
+        run(tmp_path, f'encoding = "{encoding}"\n' + GOOD, HEADER + "Bonn,DE,Oxford,England,1947\n")

@@ -11,7 +11,9 @@ an importer writes validates, and a record the check refuses is reported, never 
 - :func:`import_table` reads CSV or TSV with a TOML mapping file (:func:`load_mapping`).
 
 Both return an :class:`ImportResult`; neither raises for bad data. An input or a mapping file
-that cannot be used at all raises :class:`ImportFailed` (or :class:`MappingError`).
+that cannot be used at all raises :class:`ImportFailed` (or :class:`MappingError`). The table
+importer needs the optional extra ``sistercity[tables]``; without it, it raises
+:class:`MissingExtra` (a ``SisterCityError`` and an ``ImportError``) naming the extra.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "ImportFailed",
     "ImportResult",
     "MappingError",
+    "MissingExtra",
     "TableMapping",
     "import_table",
     "import_wikidata",
@@ -159,5 +162,6 @@ def refine(a: PartialDate | None, b: PartialDate | None) -> tuple[PartialDate | 
 
 
 # The importers use the helpers above, so they are imported last.
+from .countries import MissingExtra  # noqa: E402
 from .tables import TableMapping, import_table, load_mapping  # noqa: E402
 from .wikidata import SPARQL_QUERY, import_wikidata  # noqa: E402

@@ -29,16 +29,20 @@ Each row is read as follows (and every row that is not imported is reported with
 the column and the reason: nothing disappears):
 
 - Names: white space is collapsed, and otherwise kept as written. A party whose country cell
-  is empty may carry its country in the name (``"Varna, Bulgaria"``, ``"Witebsk (Belarus)"``):
-  the part after the last comma, or a trailing parenthetical, gives the country when it
-  resolves, and is removed from the name, unless it is the name of a subdivision
-  (``"Blue Ash, Ohio"`` gives ``US`` and keeps its name, so that Arlington (Texas) and
-  Arlington (Virginia) stay two places). A name is never changed when the country cell is
-  filled.
-- Countries: ``[countries]`` first (compared case-insensitively, white space collapsed), then
-  :func:`~sistercity.importers.countries.resolve_country` (countrynames and pycountry, exact
-  answers only). What does not resolve refuses the row (``unresolved-reference``); the message
-  gives the nearest known name and the ``[countries]`` line that would accept it.
+  is empty may carry its country in the name (``"Varna, Bulgaria"``, ``"Witebsk (Belarus)"``,
+  ``"Athens, Georgia, United States"``): the part after the last comma, or a trailing
+  parenthetical, gives the country, text in between a region, and both are removed from the
+  name. A bare "Georgia" after a name ("Columbus, Georgia") is refused, naming ``GE`` and
+  ``US-GA``. A name is never split when the country cell is filled.
+- Countries: ``[countries]`` first (compared case-insensitively, white space collapsed; an
+  alpha-2 or an ISO 3166-2 code), then :func:`~sistercity.importers.countries.read_country`
+  (countrynames and pycountry, exact answers only; needs ``sistercity[tables]``). A region in
+  the cell ("Brandenburg, Germany", "Georgia (U.S. state)") gives the ``subdivision``; a region
+  pycountry does not know stays in the name in parentheses ("Friedland (Lower Saxony)"), so
+  namesakes never merge. A ``subdivision`` column holds a code or a region's name. A name of
+  two countries ("Korea") is refused with the candidates; what does not resolve refuses the row
+  (``unresolved-reference``), and the message gives the nearest real country name and the
+  ``[countries]`` line that would accept it.
 - ``level``: a level of SPEC §1, or a word the SPEC lists for one (``city``, ``state``...);
   ``wikidata``: ``Q64`` or an entity URL; ``geonames``: a positive integer.
 - The kind: from ``kind`` (a value of SPEC §1), or from ``term`` through ``[terms]`` and then
@@ -91,16 +95,28 @@ from .._record import check_record
 from .._report import Issue, Severity
 from .._terms import kind_for_term, normalise_term
 from . import Draft, ImportFailed, ImportResult, MappingError, finish, refine
-from .countries import is_country_code, is_subdivision_name, nearest_name, resolve_country
+from .countries import (
+    CountryReading,
+    is_country_code,
+    is_subdivision_code,
+    nearest_name,
+    read_country,
+    read_name,
+    require_extra,
+    subdivision_of,
+)
 
 __all__ = ["Column", "TableMapping", "import_table", "load_mapping"]
 
 PARTY_FIELDS: Final = ("name", "country", "subdivision", "level", "wikidata", "geonames")
 EVENT_FIELDS: Final = tuple(t.value for t in EventType)
 OTHER_FIELDS: Final = ("term", "kind", "notes", "reason", "source")
+_NOT_DELIMITERS: Final = frozenset('"\r\n\0')
+_MAPPING_LIMIT: Final = 1 << 20
 TOP_KEYS: Final = ("delimiter", "encoding", "dayfirst", "columns", "terms", "countries")
 _WHOLE_FLOAT: Final = re.compile(r"(\d{4})\.0+")
 _ENDING: Final = (EventType.SUSPENDED.value, EventType.TERMINATED.value, EventType.EXPIRED.value)
+_SUBDIVISION_CODE: Final = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
 _WIKIDATA_URL: Final = re.compile(r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q\d+)")
 
 
@@ -183,18 +199,24 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
     if dayfirst is not None and not isinstance(dayfirst, bool):
         raise MappingError(f"{where}: 'dayfirst' must be true or false (got {dayfirst!r})")
     delimiter = data.get("delimiter")
-    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+    if delimiter is not None and (
+        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in _NOT_DELIMITERS
+    ):
         raise MappingError(
-            f'{where}: \'delimiter\' must be one character, such as "," or "\\t" '
-            f"(got {delimiter!r})"
+            f"{where}: 'delimiter' must be one character other than a quote, a line end or "
+            f'NUL, such as "," or "\\t" (got {delimiter!r})'
         )
     encoding = data.get("encoding", "utf-8")
     if not isinstance(encoding, str):
         raise MappingError(f"{where}: 'encoding' must be a string (got {encoding!r})")
     try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise MappingError(f"{where}: unknown encoding {encoding!r}") from None
+        "".encode(encoding)  # unknown codecs, and codecs that are no text encoding ("rot13")
+    except (LookupError, ValueError) as exc:
+        what = "unknown encoding" if "unknown encoding" in str(exc) else "not a text encoding"
+        raise MappingError(
+            f'{where}: \'encoding\' must name a text encoding such as "utf-8" or "cp1252" '
+            f"(got {encoding!r}: {what})"
+        ) from None
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, dict):
         raise MappingError(f"{where}: a [columns] table is required")
@@ -240,10 +262,10 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
     if not isinstance(raw_countries, dict):
         raise MappingError(f'{where}: [countries] must be a table of spelling = "CC"')
     for spelling, code in raw_countries.items():
-        if not isinstance(code, str) or not is_country_code(code):
+        if not isinstance(code, str) or not (is_country_code(code) or is_subdivision_code(code)):
             raise MappingError(
-                f"{where}: [countries] {spelling!r} must map to an ISO 3166-1 alpha-2 code in "
-                f"upper case (got {code!r})"
+                f"{where}: [countries] {spelling!r} must map to an ISO 3166-1 alpha-2 code or "
+                f"an ISO 3166-2 code, in upper case (got {code!r})"
             )
         countries[_spelling(spelling)] = code
     return TableMapping(columns, delimiter, encoding, terms, countries, source, dayfirst)
@@ -254,11 +276,27 @@ def load_mapping(path: str | os.PathLike[str]) -> TableMapping:
     name = os.fspath(path)
     try:
         with open(name, "rb") as handle:
-            data = tomllib.load(handle)
+            raw = handle.read(_MAPPING_LIMIT + 1)
     except OSError as exc:
         raise MappingError(f"{name}: cannot read the mapping file ({exc.strerror})") from None
+    if len(raw) > _MAPPING_LIMIT:
+        raise MappingError(f"{name}: a mapping file longer than 1 MiB is not a mapping file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MappingError(
+            f"{name}:{line}: a mapping file is UTF-8 text, as TOML requires ({exc.reason} at "
+            f"byte {exc.start})"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"{name}: not a valid TOML file ({exc})") from None
+    except RecursionError:
+        raise MappingError(f"{name}: not a usable TOML file (nested too deeply)") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise MappingError(f"{name}: not a usable TOML file ({exc})") from None
     return parse_mapping(data, name)
 
 
@@ -275,8 +313,8 @@ def _read_text(path: str, encoding: str) -> str:
         raise ImportFailed(f"{path}: is a directory, not a table") from None
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
-    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
     try:
+        codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
@@ -284,15 +322,64 @@ def _read_text(path: str, encoding: str) -> str:
             f"{path}:{line}: not {encoding} text ({exc.reason} at byte {exc.start}); set "
             "'encoding' in the mapping file"
         ) from None
+    except (LookupError, ValueError, TypeError) as exc:  # codecs that fail in their own way
+        raise ImportFailed(f"{path}: cannot decode it as {encoding!r} ({exc})") from None
 
 
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    previous = 0
-    for row in reader:
-        start = previous + 1
-        previous = reader.line_num
-        yield start, row
+class _Lines:
+    """The physical lines of a text (split at CR, LF and CRLF only), for a csv reader.
+
+    It knows the position of the next line, so that reading can go on after a broken row.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.next = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        self.next += 1
+        return self.lines[self.next - 1]
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
+    """Each row as ``(line, cells, "")``, or ``(line, None, why)`` when its quoting is broken.
+
+    A broken row is given up and reading goes on at the next line, so an unterminated quote
+    never swallows the rows after it. The csv module's limits are not changed.
+    """
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    width: int | None = None
+    while True:
+        start = lines.next
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            lines.next = start + 1
+            yield start + 1, None, f"the row cannot be read ({exc})"
+            continue
+        if width is None:
+            width = len(cells)
+        elif lines.next - start > 1 and len(cells) != width:
+            # a quote opened in this row closes rows later: the rows between are garbled
+            end, lines.next = lines.next, start + 1
+            yield (
+                start + 1,
+                None,
+                (
+                    f"a quoted cell runs over lines {start + 1}-{end} and the row has "
+                    f'{len(cells)} cells where the header has {width}: is a quote (") not closed?'
+                ),
+            )
+            continue
+        yield start + 1, cells, ""
 
 
 @attrs.define
@@ -334,21 +421,20 @@ class _Row:
         self.problems.append((path, message))
 
 
-_TRAILING_PARENTHETICAL: Final = re.compile(r"(.*\S)\s*\(([^()]+)\)")
-
-
-def _country_in_name(name: str) -> tuple[str, str]:
-    """Split ``"Varna, Bulgaria"`` or ``"Witebsk (Belarus)"`` into name and country text.
-
-    The country text is ``""`` when there is nothing to split.
-    """
-    match = _TRAILING_PARENTHETICAL.fullmatch(name)
-    if match is not None:
-        return match.group(1), match.group(2).strip()
-    head, _, tail = name.rpartition(",")
-    if head.strip() and tail.strip():
-        return head.strip(), tail.strip()
-    return name, ""
+def _ambiguous(spec: Column, cell: str, name: str, reading: CountryReading) -> str:
+    """The message for a country that stands for more than one place, naming each."""
+    listed = ", ".join(f"{code} ({label})" for code, label in reading.candidates)
+    if cell:
+        key = json.dumps(cell, ensure_ascii=False)  # a TOML basic string
+        first = reading.candidates[0][0]
+        return (
+            f"{spec.describe()}: {cell!r} stands for more than one place: {listed}; add "
+            f'{key} = "{first}" (or another of them) to [countries] in the mapping file'
+        )
+    return (
+        f"{spec.describe()} is empty and the name {name!r} ends in a name that stands for more "
+        f"than one place: {listed}; fill {spec.describe()} to say which"
+    )
 
 
 def _place_key(party: dict[str, Any]) -> PlaceKey:
@@ -407,29 +493,44 @@ class _Importer:
             return None
         country_spec = cols[f"{side}.country"]
         cell = " ".join(row.get(country_spec).split())
-        code: str | None = None
-        head, tail = _country_in_name(name) if not cell else (name, "")
-        tail_code = self.country(tail) if tail else None
+        override = self.mapping.country_override
         if cell:
-            code = self.country(cell)
-            if code is None:
+            reading = read_country(cell, override)
+            if reading is None:
                 row.refuse(key_path(base, "country"), self.unresolved_country(country_spec, cell))
                 return None
-        elif tail_code is not None:
-            code = tail_code
-            if not is_subdivision_name(tail):
-                name = head
         else:
-            row.refuse(
-                key_path(base, "country"),
-                f"{country_spec.describe()} is empty and the name {name!r} ends in no country "
-                "(such as 'Varna, Bulgaria')",
-            )
+            head, reading = read_name(name, override)
+            if reading is None:
+                row.refuse(
+                    key_path(base, "country"),
+                    f"{country_spec.describe()} is empty and the name {name!r} ends in no "
+                    "country (such as 'Varna, Bulgaria')",
+                )
+                return None
+            if reading.country is None:
+                row.refuse(key_path(base, "country"), _ambiguous(country_spec, "", name, reading))
+                return None
+            name = head
+        if reading.country is None:
+            row.refuse(key_path(base, "country"), _ambiguous(country_spec, cell, name, reading))
             return None
-        party: dict[str, Any] = {"name": name, "country": code}
-        subdivision = row.get(cols.get(f"{side}.subdivision"))
+        subdivision = reading.subdivision
+        region = reading.region
+        column = row.get(cols.get(f"{side}.subdivision"))
+        if column:
+            if _SUBDIVISION_CODE.fullmatch(column.upper()):
+                subdivision = column.upper()
+            else:
+                subdivision = subdivision_of(reading.country, column)
+                if subdivision is None:
+                    region = ", ".join(r for r in (" ".join(column.split()), region) if r)
+        if region:
+            # a region pycountry does not know stays in the name, so namesakes never merge
+            name = f"{name} ({region})"
+        party: dict[str, Any] = {"name": name, "country": reading.country}
         if subdivision:
-            party["subdivision"] = subdivision.upper()
+            party["subdivision"] = subdivision
         level = row.get(cols.get(f"{side}.level"))
         if level:
             folded = level.casefold()
@@ -440,7 +541,7 @@ class _Importer:
             party["wikidata"] = match.group(1) if match else wikidata
         geonames = row.get(cols.get(f"{side}.geonames"))
         if geonames:
-            if geonames.isascii() and geonames.isdigit():
+            if geonames.isascii() and geonames.isdigit() and len(geonames) <= 12:
                 party["geonames"] = int(geonames)
             else:
                 spec = cols[f"{side}.geonames"]
@@ -451,12 +552,6 @@ class _Importer:
                 )
                 return None
         return party
-
-    def country(self, text: str) -> str | None:
-        text = text.strip()
-        if not text:
-            return None
-        return self.mapping.country_override(text) or resolve_country(text)
 
     def unresolved_country(self, spec: Column, cell: str) -> str:
         near = nearest_name(cell)
@@ -512,7 +607,8 @@ class _Importer:
                 whole = _WHOLE_FLOAT.fullmatch(cell)
                 text = whole.group(1) if whole else cell
                 found[event_type] = parse_lenient(text, dayfirst=self.mapping.dayfirst)
-            except InvalidDate as exc:
+            except (InvalidDate, ValueError, OverflowError, RecursionError) as exc:
+                # InvalidDate, or a failure of the parser's own on hostile text
                 row.refuse(
                     f"$.events[{len(found)}].date",
                     f"{spec.describe()}: {cell!r} is not a date ({exc})",
@@ -679,6 +775,7 @@ def import_table(
     row is read) and :class:`ImportFailed` for a file that cannot be read; every problem with a
     row is an issue in the result, and the row is counted in ``refused``.
     """
+    require_extra()
     if not isinstance(mapping, TableMapping):
         mapping = load_mapping(mapping)
     file = os.fspath(path)
@@ -688,11 +785,12 @@ def import_table(
     text = _read_text(file, mapping.encoding)
     rows = _rows(text, delimiter)
     try:
-        _, header_cells = next(rows)
+        _, first, why = next(rows)
     except StopIteration:
         raise ImportFailed(f"{file}: the file is empty; expected a header row") from None
-    except csv.Error as exc:
-        raise ImportFailed(f"{file}:1: cannot read the header ({exc})") from None
+    if first is None:
+        raise ImportFailed(f"{file}:1: cannot read the header: {why}") from None
+    header_cells = first
     header: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
         header.setdefault(cell.strip(), index)
@@ -714,13 +812,18 @@ def import_table(
                 f"{file} has more than once"
             )
     importer = _Importer(mapping, file, today)
-    while True:
-        try:
-            line, cells = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ImportFailed(f"{file}: cannot read the table ({exc})") from None
+    for line, cells, why in rows:
+        if cells is None:
+            importer.read += 1
+            importer.refused["unresolved-reference"] += 1
+            importer.issue(
+                "unresolved-reference",
+                Severity.ERROR,
+                line,
+                "$",
+                f"{why}; the row is not imported, and the next line is read as a new row",
+            )
+            continue
         if not any(cell.strip() for cell in cells):
             continue
         importer.read += 1
