@@ -234,6 +234,8 @@ class _Statement:
     cause: str | None = None
     sources: list[str] = attrs.field(factory=list)
     partner_problem: str | None = None
+    # (path, message) of each part not in the shape Wikidata writes
+    malformed: list[tuple[str, str]] = attrs.field(factory=list)
 
 
 @attrs.define
@@ -388,7 +390,8 @@ class _Pool:
         if qid in self.entities:
             return  # read once, whatever key or file it is found under
         self.entities[qid] = entity
-        place = self.places.setdefault(qid, _Place())
+        # the entity is the fuller form: what a SPARQL result said of the place gives way
+        place = self.places[qid] = _Place()
         for lang, label in _map(entity.get("labels")).items():
             value = _map(label).get("value")
             if isinstance(value, str) and _is_name(value):
@@ -439,11 +442,22 @@ class _Pool:
         sid = claim.get("id") if isinstance(claim.get("id"), str) else None
         if not self.first_time(sid):
             return
-        mainsnak = _map(claim.get("mainsnak"))
+        statement = _Statement(qid, None, "normal", sid, file, line, where)
+
+        def shaped(value: object, expected: type, path: str) -> Any:
+            """``value`` if it has the JSON type expected; else noted, and an empty one."""
+            if value is None or isinstance(value, expected):
+                return value if value is not None else expected()
+            want = "an object" if expected is dict else "an array"
+            statement.malformed.append((f"{where}{path}", f"expected {want}, got {_kind(value)}"))
+            return expected()
+
         rank = claim.get("rank", "normal")
-        statement = _Statement(
-            qid, None, rank if isinstance(rank, str) else "normal", sid, file, line, where
-        )
+        if isinstance(rank, str):
+            statement.rank = rank
+        else:
+            statement.malformed.append((f"{where}.rank", f"expected a rank, got {_kind(rank)}"))
+        mainsnak = shaped(claim.get("mainsnak"), dict, ".mainsnak")
         kind = mainsnak.get("snaktype")
         value = _map(mainsnak.get("datavalue")).get("value")
         if kind == "value" and isinstance(value, Mapping):
@@ -454,16 +468,23 @@ class _Pool:
         if statement.partner is None:
             what = {"somevalue": "'unknown value'", "novalue": "'no value'"}.get(str(kind))
             statement.partner_problem = f"the partner is {what or 'not an item'}"
-        qualifiers = _map(claim.get("qualifiers"))
-        for snak in _list(qualifiers.get("P580"))[:1]:
-            statement.start = _time_from_snak(_map(snak), "start time (P580)")
-        for snak in _list(qualifiers.get("P582"))[:1]:
-            statement.end = _time_from_snak(_map(snak), "end time (P582)")
-        for snak in _list(qualifiers.get("P1534"))[:1]:
-            value = _map(_map(snak).get("datavalue")).get("value")
+        qualifiers = shaped(claim.get("qualifiers"), dict, ".qualifiers")
+        snaks: dict[str, list[Mapping[str, Any]]] = {}
+        for prop in ("P580", "P582", "P1534"):
+            found = shaped(qualifiers.get(prop), list, f".qualifiers.{prop}")
+            path = f".qualifiers.{prop}"
+            snaks[prop] = [shaped(snak, dict, f"{path}[{n}]") for n, snak in enumerate(found)]
+        for snak in snaks["P580"][:1]:
+            statement.start = _time_from_snak(snak, "start time (P580)")
+        for snak in snaks["P582"][:1]:
+            statement.end = _time_from_snak(snak, "end time (P582)")
+        for snak in snaks["P1534"][:1]:
+            value = _map(snak.get("datavalue")).get("value")
             statement.cause = _qid_of(_map(value).get("id"))
-        for reference in _list(claim.get("references")):
-            for snak in _list(_map(_map(reference).get("snaks")).get("P854")):
+        for n, reference in enumerate(shaped(claim.get("references"), list, ".references")):
+            path = f".references[{n}]"
+            found = shaped(shaped(reference, dict, path).get("snaks"), dict, f"{path}.snaks")
+            for snak in shaped(found.get("P854"), list, f"{path}.snaks.P854"):
                 url = _map(_map(snak).get("datavalue")).get("value")
                 if isinstance(url, str) and url not in statement.sources:
                     statement.sources.append(url)
@@ -513,7 +534,7 @@ class _Pool:
             if statement is not None and source is not None and source not in statement.sources:
                 statement.sources.append(source)
             for side, qid in (("city", city), ("partner", partner)):
-                if qid is None:
+                if qid is None or qid in self.entities:
                     continue
                 place = self.places.setdefault(qid, _Place(codes_are_iso=True))
                 label = get(f"{side}Label")
@@ -795,6 +816,20 @@ def _pairs(pool: _Pool, lang: str, result: _Counts) -> Iterator[Draft]:
     groups: dict[tuple[str, str], list[_Statement]] = {}
     for statement in pool.statements:
         result.read += 1
+        if statement.malformed:
+            for path, message in statement.malformed:
+                pool.issues.append(
+                    Issue(
+                        "malformed-record",
+                        Severity.ERROR,
+                        f"{_describe(statement)}: {message}; not imported",
+                        path,
+                        file=statement.file,
+                        line=statement.line,
+                    )
+                )
+            pool.refused["malformed-record"] += 1
+            continue
         if statement.rank == "deprecated":
             pool.issues.append(
                 Issue(
