@@ -24,7 +24,10 @@ The mapping:
 - times: precision 9, 10, 11 give ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; digits finer than the
   precision are ignored (``+1953-00-00T00:00:00Z`` and ``+1953-01-01T00:00:00Z`` at precision 9
   are both ``1953``); a finer precision is read as a day. ``somevalue`` gives an undated event.
-  A Julian-calendar date at day precision is converted to the Gregorian calendar. A coarser
+  Both inputs share one time parser (:func:`parse_time`). In entity JSON a Julian-calendar date
+  at day precision is converted to the Gregorian calendar; SPARQL times are proleptic Gregorian
+  already and never converted again. A SPARQL time without its precision variable is
+  ``unresolved-reference`` naming the variable: a precision is never assumed. A coarser
   precision (decade, century) gives an undated event and a line in ``notes``; a time that is
   no date of years 1 to 9999 refuses the statement (``unresolved-reference``);
 - a deprecated statement is left out (``deprecated-statement``); reference URLs (P854) become
@@ -35,7 +38,13 @@ The mapping:
   partner states nothing back warns ``missing-reciprocal``;
 - a partner or a country that the input cannot resolve (not in the input, no label, no single
   current country, no P297) refuses the statement with ``unresolved-reference``: nothing is
-  guessed.
+  guessed. A label that is a bare QID (the label service's answer for "no label") is no label;
+- entity JSON as the API returns it: a redirect (``"redirects": {"from", "to"}``, or an entity
+  whose ``id`` differs from its key) resolves to its target; an entity is read once, whatever
+  keys or files it is found under, and a statement id seen twice is one statement; an entity
+  marked ``"missing"`` is not in the input. Dump lines end at a line feed alone;
+- a part of the input in the wrong JSON shape is a ``malformed-record`` issue at its path, and
+  its statement is not imported; nothing raises for bad data.
 """
 
 from __future__ import annotations
