@@ -226,6 +226,8 @@ _ORDINALS: Final = frozenset({"st", "nd", "rd", "th"})
 _FILLERS: Final = frozenset({"of", "the", "on"})
 _DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _NUMERIC_SEPARATORS: Final = frozenset({".", "/", "-", " "})
+# "Saturday, the 26th of February 2022, 10:00:00 a.m. UTC" is 55 characters
+_LONGEST: Final = 100
 
 
 def _shown(text: str) -> str:
@@ -266,6 +268,8 @@ def parse_lenient(text: str, *, dayfirst: bool | None = None) -> PartialDate:
         pass
     if not cleaned:
         raise InvalidDate("expected a date (got an empty text)")
+    if len(cleaned) > _LONGEST:
+        raise _refuse(text, f"it is {len(cleaned)} characters long; no date needs {_LONGEST}")
     qualifier = ""
     if cleaned[-1] in "?~%":
         qualifier, cleaned = cleaned[-1], cleaned[:-1].rstrip()
