@@ -205,19 +205,50 @@ def as_day(value: dt.date | str | PartialDate) -> dt.date:
     raise TypeError(f"expected a datetime.date or a partial date (got {type(value).__name__})")
 
 
-_NUMERIC_DMY: Final = re.compile(
-    r"\s*([0-9]{1,2})\s*[./-]\s*([0-9]{1,2})\s*[./-]\s*([0-9]{2,4})\s*"
+# ---- the lenient parser (SPEC §2) ----------------------------------------------------------
+#
+# python-dateutil gives the words (month and weekday names, in English); the grammar is this
+# module's own, so that what the text says is never changed: dateutil's parser cuts "../1944"
+# down to 1944, reads "03.04.1967 10:00" month-first and swaps a year-first date when told
+# `dayfirst`, and its messages are about its internals ("second must be in 0..59").
+
+_WORDS: Final = dateutil.parser.parserinfo()
+_TIME_OF_DAY: Final = re.compile(
+    r"(?:^|(?<=[0-9])T|[\s,]+)"
+    r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]{1,9})?)?"
+    r"(?:\s*([ap])\.?\s?m\b\.?)?"
+    r"(?:\s*(?:z|utc|gmt|[+-][0-9]{2}(?::?[0-9]{2})?))?"
+    r"(?=$|[\s,])",
+    re.IGNORECASE,
 )
-_FOUR_DIGITS: Final = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
-_DEFAULTS: Final = (dt.datetime(2000, 1, 1), dt.datetime(1999, 2, 2))
+_TOKEN: Final = re.compile(r"[0-9]+|[^\W\d_]+|\s+|[./,-]|.", re.DOTALL)
+_ORDINALS: Final = frozenset({"st", "nd", "rd", "th"})
+_FILLERS: Final = frozenset({"of", "the", "on"})
+_DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_NUMERIC_SEPARATORS: Final = frozenset({".", "/", "-", " "})
+# "Saturday, the 26th of February 2022, 10:00:00 a.m. UTC" is 55 characters
+_LONGEST: Final = 100
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:60] + "...")
+
+
+def _refuse(text: str, why: str) -> InvalidDate:
+    return InvalidDate(f"cannot read {_shown(text)} as one date: {why}")
 
 
 def parse_lenient(text: str, *, dayfirst: bool | None = None) -> PartialDate:
     """Read a date written as people write it ("26 February 2022", "May 1962", "1962").
 
-    The result has the precision the text really gives: a month or a day is never invented.
-    A strict partial date is accepted as it is. An all-numeric date whose day and month could
-    be swapped ("03/04/2022") is refused unless ``dayfirst`` says which comes first.
+    The result has the precision the text really gives: a month or a day is never invented,
+    and every number of the result is written in the text (a month may also be its English
+    name). A strict partial date is accepted as it is, and so is a trailing ``?``, ``~`` or
+    ``%``. A time of day is ignored; the date is judged by its date part alone. An all-numeric
+    date whose day and month could be swapped ("03/04/2022") is refused unless ``dayfirst``
+    says which comes first; a year-first date ("1985/11/10") is year, month, day whatever
+    ``dayfirst`` says. An interval, an open end, a range or a sign ("../1944", "1957-05-01/",
+    "1967/1968", "-1959") is refused, never cut down to one date.
 
     >>> parse_lenient("26 February 2022")
     <PartialDate('2022-02-26')>
@@ -225,6 +256,8 @@ def parse_lenient(text: str, *, dayfirst: bool | None = None) -> PartialDate:
     <PartialDate('1962-05')>
     >>> parse_lenient("03/04/2022", dayfirst=True)
     <PartialDate('2022-04-03')>
+    >>> parse_lenient("1986-11-03 00:00:00", dayfirst=True)
+    <PartialDate('1986-11-03')>
     """
     if not isinstance(text, str):
         raise InvalidDate(f"expected a date as text (got {type(text).__name__})")
@@ -235,28 +268,176 @@ def parse_lenient(text: str, *, dayfirst: bool | None = None) -> PartialDate:
         pass
     if not cleaned:
         raise InvalidDate("expected a date (got an empty text)")
-    if not _FOUR_DIGITS.search(cleaned):
-        raise InvalidDate(f"{text!r} gives no four-digit year; a century is never guessed")
-    numeric = _NUMERIC_DMY.fullmatch(cleaned)
-    if numeric and dayfirst is None:
-        first, second = int(numeric.group(1)), int(numeric.group(2))
-        if first != second and first <= 12 and second <= 12:
-            raise InvalidDate(
-                f"{text!r} could be day/month or month/day; say which comes first (dayfirst)"
+    if len(cleaned) > _LONGEST:
+        raise _refuse(text, f"it is {len(cleaned)} characters long; no date needs {_LONGEST}")
+    qualifier = ""
+    if cleaned[-1] in "?~%":
+        qualifier, cleaned = cleaned[-1], cleaned[:-1].rstrip()
+    date_part = _without_time_of_day(text, cleaned)
+    if not date_part:
+        raise _refuse(text, "it gives a time of day but no date")
+    _refuse_intervals(text, date_part)
+    year, month, day, weekday = _read_parts(text, date_part, dayfirst)
+    if not 1 <= year <= 9999:
+        raise _refuse(text, f"the year {year:04d} is outside the years 0001 to 9999")
+    if month is None:
+        return PartialDate(f"{year:04d}{qualifier}")
+    if day is None:
+        if weekday is not None:
+            raise _refuse(text, "it names a weekday but no day of the month")
+        return PartialDate(f"{year:04d}-{month:02d}{qualifier}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[month]
+        raise _refuse(text, f"{name} {year:04d} has days 1 to {last} (got day {day})")
+    if weekday is not None and dt.date(year, month, day).weekday() != weekday:
+        found = calendar.day_name[dt.date(year, month, day).weekday()]
+        raise _refuse(
+            text,
+            f"it names a {calendar.day_name[weekday]}, but {year:04d}-{month:02d}-{day:02d} "
+            f"is a {found}",
+        )
+    return PartialDate(f"{year:04d}-{month:02d}-{day:02d}{qualifier}")
+
+
+def _without_time_of_day(text: str, cleaned: str) -> str:
+    """The text with one time of day taken out; a time that is no time is refused."""
+    found = list(_TIME_OF_DAY.finditer(cleaned))
+    if len(found) > 1:
+        raise _refuse(text, "it gives more than one time of day")
+    if not found:
+        rest = cleaned
+    else:
+        match = found[0]
+        hour, minute = int(match.group(1)), int(match.group(2))
+        second = int(match.group(3) or 0)
+        half_day = match.group(4)
+        hours = range(1, 13) if half_day else range(24)
+        if hour not in hours or minute > 59 or second > 60:
+            raise _refuse(text, f"{match.group(0).strip(' ,')!r} is not a time of day")
+        rest = (cleaned[: match.start()] + " " + cleaned[match.end() :]).strip(" ,")
+    if ":" in rest:
+        raise _refuse(text, "a ':' that is not part of a time of day such as 10:00")
+    return rest.strip()
+
+
+def _refuse_intervals(text: str, date_part: str) -> None:
+    if ".." in date_part:
+        raise _refuse(text, "'..' marks an interval or an open end, which is not one date")
+    if date_part[0] in _DASHES or date_part[0] == "+":
+        raise _refuse(text, f"it starts with a sign or an open end ({date_part[0]!r})")
+    if date_part[0] == "/" or date_part[-1] in "/" + _DASHES:
+        raise _refuse(text, "an open end ('/' or a dash at one end) is not one date")
+    for dash in _DASHES[1:]:
+        if dash in date_part:
+            raise _refuse(text, f"{dash!r} marks a range, which is not one date")
+
+
+def _read_parts(
+    text: str, date_part: str, dayfirst: bool | None
+) -> tuple[int, int | None, int | None, int | None]:
+    """``(year, month, day, weekday)`` of a date part without a time of day."""
+    numbers: list[str] = []
+    ordinal_days: list[str] = []
+    gaps: list[str] = []  # the punctuation between consecutive numbers ("word": a word)
+    gap: str | None = None
+    months: list[int] = []
+    weekdays: list[int] = []
+    previous = ""
+    for match in _TOKEN.finditer(date_part):
+        token = match.group(0)
+        if token.isascii() and token.isdigit():
+            if len(token) > 8:
+                raise _refuse(text, f"a number of {len(token)} digits is no part of a date")
+            if gap is not None:
+                gaps.append(gap or " ")
+            numbers.append(token)
+            gap = ""
+        elif token.isalpha():
+            word = token.casefold()
+            if previous.isascii() and previous.isdigit() and word in _ORDINALS:
+                ordinal_days.append(previous)
+                previous = token
+                continue
+            if (month := _WORDS.month(word)) is not None:
+                months.append(month)
+            elif (weekday := _WORDS.weekday(word)) is not None:
+                weekdays.append(weekday)
+            elif word not in _FILLERS:
+                raise _refuse(text, f"{token!r} is not a month or weekday name (in English)")
+            if gap is not None:
+                gap = "word"
+        elif token in "./,-":
+            if gap is not None and gap != "word":
+                gap += token
+        elif not token.isspace():
+            raise _refuse(text, f"it holds {token!r}, which is no part of a date")
+        previous = token
+    if date_part[-1] not in ".0123456789" and not date_part[-1].isalpha():
+        raise _refuse(text, f"it ends with {date_part[-1]!r}")
+    if len(months) > 1 or len(weekdays) > 1:
+        raise _refuse(text, "it names more than one month or weekday: a range is not one date")
+    years = [n for n in numbers if len(n) == 4]
+    if len(years) > 1:
+        raise _refuse(
+            text, f"it gives {len(years)} years ({', '.join(years)}): a range is not one date"
+        )
+    weekday = weekdays[0] if weekdays else None
+    if len(numbers) == 1 and len(numbers[0]) == 8 and not months:
+        digits = numbers[0]
+        return int(digits[:4]), int(digits[4:6]), int(digits[6:]), weekday
+    if not years:
+        raise _refuse(text, "it gives no four-digit year; a century is never guessed")
+    others = [n for n in numbers if len(n) != 4]
+    for number in others:
+        if len(number) > 2:
+            raise _refuse(text, f"{number!r} is neither a day, a month nor a four-digit year")
+    year = int(years[0])
+    if months:
+        if len(others) > 1:
+            raise _refuse(text, f"it gives {len(others)} days ({', '.join(others)})")
+        return year, months[0], (int(others[0]) if others else None), weekday
+    kinds = set(gaps)
+    if len(kinds) > 1 or not kinds <= _NUMERIC_SEPARATORS:
+        shown = " and ".join(repr(s) for s in sorted(kinds))
+        raise _refuse(text, f"its numbers are separated by {shown}, not by one of '.', '/', '-'")
+    separator = next(iter(kinds), "")
+    if len(numbers) == 1:
+        return year, None, None, weekday
+    if len(numbers) == 2 and numbers[0] == years[0]:
+        if separator == "/":
+            raise _refuse(
+                text, f"in {date_part!r} the number after '/' could be a month or a range's end"
             )
-    results = []
-    for default in _DEFAULTS:
-        try:
-            results.append(dateutil.parser.parse(cleaned, default=default, dayfirst=bool(dayfirst)))
-        except (ValueError, OverflowError) as exc:
-            raise InvalidDate(f"cannot read {text!r} as a date ({exc})") from None
-    one, two = results
-    if one.year != two.year:
-        raise InvalidDate(f"{text!r} gives no year")
-    if one.month != two.month:
-        if one.day != two.day:
-            return PartialDate(f"{one.year:04d}")
-        raise InvalidDate(f"{text!r} gives a day but no month")
-    if one.day != two.day:
-        return PartialDate(f"{one.year:04d}-{one.month:02d}")
-    return PartialDate(f"{one.year:04d}-{one.month:02d}-{one.day:02d}")
+        return year, int(numbers[1]), None, weekday
+    if len(numbers) == 2:
+        return year, _month(text, int(numbers[0])), None, weekday
+    if len(numbers) == 3 and numbers[0] == years[0]:
+        # year first: year, month, day whatever dayfirst says
+        return year, _month(text, int(numbers[1])), int(numbers[2]), weekday
+    if len(numbers) == 3 and numbers[2] == years[0]:
+        first, second = int(numbers[0]), int(numbers[1])
+        if numbers[1] in ordinal_days and numbers[0] not in ordinal_days:
+            first, second = second, first
+        elif numbers[0] not in ordinal_days:
+            readings = [(d, m) for d, m in ((first, second), (second, first)) if 1 <= m <= 12]
+            readings = [(d, m) for d, m in readings if 1 <= d <= calendar.monthrange(year, m)[1]]
+            if not readings:
+                raise _refuse(text, "neither number before the year can be the month")
+            if len(set(readings)) > 1 and dayfirst is None:
+                raise InvalidDate(
+                    f"{_shown(text)} could be day/month or month/day; say which comes first "
+                    "(dayfirst)"
+                )
+            if len(set(readings)) > 1 and not dayfirst:
+                first, second = second, first
+            else:
+                first, second = readings[0] if len(set(readings)) == 1 else (first, second)
+        return year, _month(text, second), first, weekday
+    raise _refuse(text, "it does not say which of its numbers is the day, the month and the year")
+
+
+def _month(text: str, month: int) -> int:
+    if not 1 <= month <= 12:
+        raise _refuse(text, f"{month} is not a month")
+    return month

@@ -24,7 +24,10 @@ The mapping:
 - times: precision 9, 10, 11 give ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; digits finer than the
   precision are ignored (``+1953-00-00T00:00:00Z`` and ``+1953-01-01T00:00:00Z`` at precision 9
   are both ``1953``); a finer precision is read as a day. ``somevalue`` gives an undated event.
-  A Julian-calendar date at day precision is converted to the Gregorian calendar. A coarser
+  Both inputs share one time parser (:func:`parse_time`). In entity JSON a Julian-calendar date
+  at day precision is converted to the Gregorian calendar; SPARQL times are proleptic Gregorian
+  already and never converted again. A SPARQL time without its precision variable is
+  ``unresolved-reference`` naming the variable: a precision is never assumed. A coarser
   precision (decade, century) gives an undated event and a line in ``notes``; a time that is
   no date of years 1 to 9999 refuses the statement (``unresolved-reference``);
 - a deprecated statement is left out (``deprecated-statement``); reference URLs (P854) become
@@ -35,7 +38,13 @@ The mapping:
   partner states nothing back warns ``missing-reciprocal``;
 - a partner or a country that the input cannot resolve (not in the input, no label, no single
   current country, no P297) refuses the statement with ``unresolved-reference``: nothing is
-  guessed.
+  guessed. A label that is a bare QID (the label service's answer for "no label") is no label;
+- entity JSON as the API returns it: a redirect (``"redirects": {"from", "to"}``, or an entity
+  whose ``id`` differs from its key) resolves to its target; an entity is read once, whatever
+  keys or files it is found under, and a statement id seen twice is one statement; an entity
+  marked ``"missing"`` is not in the input. Dump lines end at a line feed alone;
+- a part of the input in the wrong JSON shape is a ``malformed-record`` issue at its path, and
+  its statement is not imported; nothing raises for bad data.
 """
 
 from __future__ import annotations
@@ -46,7 +55,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any, Final
 
@@ -64,8 +73,15 @@ SPARQL_QUERY: Final = resources.files(__package__).joinpath("query.rq").read_tex
 #: The calendar model of the proleptic Julian calendar.
 JULIAN: Final = "Q1985786"
 _ENTITY: Final = "http://www.wikidata.org/entity/"
-_QID: Final = re.compile(r"Q[1-9][0-9]*")
-_TIME: Final = re.compile(r"([+-]?)(\d+)-(\d\d)-(\d\d)T")
+# an item id; more digits than any id Wikidata will give in this century are not one
+_QID: Final = re.compile(r"Q[1-9][0-9]{0,17}")
+# a property, lexeme, form, sense or entity schema: no place, so no P190 to read
+_OTHER_ID: Final = re.compile(r"(?:P|L|E|M)[1-9][0-9]{0,17}(?:-[FS][1-9][0-9]{0,17})?")
+# "a QID is never written as a name": the label service's answer for "no label"
+_QID_LIKE: Final = re.compile(r"\s*[Qq][0-9]+\s*")
+_TIME: Final = re.compile(r"([+-]?)([0-9]+)-([0-9]{2})-([0-9]{2})T")
+#: the precisions of a Wikibase time value (0: billion years ... 14: second)
+_PRECISIONS: Final = range(15)
 _PRECISION_NAMES: Final = {
     0: "billion years", 1: "hundred million years", 3: "million years", 4: "hundred thousand "
     "years", 5: "ten thousand years", 6: "millennium", 7: "century", 8: "decade",
@@ -101,10 +117,15 @@ def julian_to_gregorian(year: int, month: int, day: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
 
 
-def parse_time(time: str, precision: int, calendar_model: str = "") -> PartialDate | None:
+def parse_time(
+    time: str, precision: int, calendar_model: str = "", *, sparql: bool = False
+) -> PartialDate | None:
     """A Wikidata time value as a partial date; ``None`` for a precision coarser than a year.
 
-    Digits finer than the precision are ignored; a Julian date at day precision is converted.
+    The one time parser of both inputs. Digits finer than the precision are ignored. In entity
+    JSON (``sparql=False``) a Julian date at day precision is converted to the Gregorian
+    calendar; the query service gives its times in the proleptic Gregorian calendar already,
+    so a SPARQL time (``sparql=True``) is never converted again, whatever its calendar model.
 
     >>> parse_time("+1953-00-00T00:00:00Z", 9), parse_time("+1953-01-01T00:00:00Z", 9)
     (<PartialDate('1953')>, <PartialDate('1953')>)
@@ -112,28 +133,85 @@ def parse_time(time: str, precision: int, calendar_model: str = "") -> PartialDa
     <PartialDate('1995-02')>
     >>> parse_time("+1700-02-18T00:00:00Z", 11, "http://www.wikidata.org/entity/Q1985786")
     <PartialDate('1700-02-28')>
+    >>> parse_time("+1917-11-07T00:00:00Z", 11, JULIAN, sparql=True)
+    <PartialDate('1917-11-07')>
     """
     match = _TIME.match(time)
     if match is None:
-        raise _Unreadable(f"expected a time such as '+1953-05-24T00:00:00Z' (got {time!r})")
+        raise _Unreadable(f"expected a time such as '+1953-05-24T00:00:00Z' (got {_shown(time)})")
+    if precision not in _PRECISIONS:
+        raise _Unreadable(f"{precision} is not a Wikibase time precision (0 to 14)")
     sign, year_s, month_s, day_s = match.groups()
     if precision < 9:
         return None
-    year, month, day = int(year_s), int(month_s), int(day_s)
-    if sign == "-" or not 1 <= year <= 9999:
-        raise _Unreadable(f"the year {sign}{year_s} is outside the years 1 to 9999")
+    digits = year_s.lstrip("0")
+    if sign == "-" or not digits or len(digits) > 4:
+        shown = year_s if len(year_s) <= 12 else f"{year_s[:8]}... ({len(year_s)} digits)"
+        raise _Unreadable(f"the year {sign}{shown} is outside the years 1 to 9999")
+    year, month, day = int(digits), int(month_s), int(day_s)
     if precision == 9:
         return PartialDate(f"{year:04d}")
     if not 1 <= month <= 12:
         raise _Unreadable(f"{time!r} has no month, but its precision ({precision}) says it has")
     if precision == 10:
         return PartialDate(f"{year:04d}-{month:02d}")
-    if calendar_model.rsplit("/", 1)[-1] == JULIAN:
+    if not sparql and calendar_model.rsplit("/", 1)[-1] == JULIAN:
         return PartialDate.from_date(julian_to_gregorian(year, month, day))
     try:
         return PartialDate.from_date(dt.date(year, month, day))
     except ValueError:
-        raise _Unreadable(f"{time!r} is not a day of the Gregorian calendar") from None
+        raise _Unreadable(f"{_shown(time)} is not a day of the Gregorian calendar") from None
+
+
+def _shown(text: str) -> str:
+    """``repr`` of a text from the input, cut to a length that fits in a message."""
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
+class _Huge:
+    """A JSON integer too long for ``int`` to read safely; no Wikibase number is one."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<a number of {len(self.digits)} digits>"
+
+    __str__ = __repr__
+
+
+def _parse_int(text: str) -> int | _Huge:
+    return int(text) if len(text) <= 20 else _Huge(text)
+
+
+def _loads(text: str) -> tuple[object, str | None]:
+    """``(value, None)``, or ``(None, why)`` for text that is no JSON this reader accepts."""
+    try:
+        return json.loads(text, parse_int=_parse_int), None
+    except json.JSONDecodeError as exc:
+        return None, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:
+        return None, "nested too deeply"
+    except ValueError as exc:  # pragma: no cover - json's other refusals
+        return None, str(exc)
+
+
+def _map(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: object) -> Sequence[Any]:
+    return value if isinstance(value, list) else ()
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, for a message."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,6 +243,8 @@ class _Statement:
     cause: str | None = None
     sources: list[str] = attrs.field(factory=list)
     partner_problem: str | None = None
+    # (path, message) of each part not in the shape Wikidata writes
+    malformed: list[tuple[str, str]] = attrs.field(factory=list)
 
 
 @attrs.define
@@ -174,6 +254,11 @@ class _Place:
     countries: list[tuple[str, str, bool]] = attrs.field(factory=list)
     own_code: str | None = None
     codes_are_iso: bool = False
+
+
+def _is_name(label: str) -> bool:
+    """Whether a label can be a place's name: not blank, and not a bare QID."""
+    return bool(label.strip()) and not _QID_LIKE.fullmatch(label)
 
 
 def _qid_of(value: object) -> str | None:
@@ -189,23 +274,50 @@ def _time_from_snak(snak: Mapping[str, Any], what: str) -> _Time:
         return _Time(True, None)
     if kind == "novalue":
         return _Time(False, None)
-    value = (snak.get("datavalue") or {}).get("value")
+    value = _map(snak.get("datavalue")).get("value")
     if not isinstance(value, Mapping):
         return _Time(True, None, f"{what} has no time value")
-    return _time(value.get("time"), value.get("precision"), value.get("calendarmodel"), what)
+    return _time(
+        value.get("time"), value.get("precision"), value.get("calendarmodel"), what, "precision"
+    )
 
 
-def _time(time: object, precision: object, model: object, what: str) -> _Time:
-    try:
-        prec = int(precision) if isinstance(precision, int | str) else 11
-    except ValueError:
-        prec = 11
+def _time(
+    time: object,
+    precision: object,
+    model: object,
+    what: str,
+    precision_name: str,
+    *,
+    sparql: bool = False,
+) -> _Time:
+    """The one reading of a time value of either input; ``precision_name`` names its source."""
     if not isinstance(time, str):
         return _Time(True, None, f"{what} has no time value")
+    if precision is None:
+        return _Time(
+            True,
+            None,
+            f"{what} {_shown(time)}: the input gives no precision ({precision_name}); a "
+            "precision is never assumed",
+        )
+    if isinstance(precision, int) and not isinstance(precision, bool):
+        prec = precision
+    elif isinstance(precision, str) and precision.isascii() and precision.isdigit():
+        prec = int(precision) if len(precision) <= 2 else -1
+    else:
+        prec = -1
+    if prec not in _PRECISIONS:
+        return _Time(
+            True,
+            None,
+            f"{what} {_shown(time)}: its precision ({precision_name}) "
+            f"{_shown(str(precision))} is not a Wikibase time precision (0 to 14)",
+        )
     try:
-        date = parse_time(time, prec, model if isinstance(model, str) else "")
+        date = parse_time(time, prec, model if isinstance(model, str) else "", sparql=sparql)
     except _Unreadable as exc:
-        return _Time(True, None, f"{what} {time!r}: {exc}")
+        return _Time(True, None, f"{what} {_shown(time)}: {exc}")
     if date is None:
         name = _PRECISION_NAMES.get(prec, f"precision {prec}")
         return _Time(True, None, note=f"{what} {time} is given to the {name} only")
@@ -219,73 +331,170 @@ class _Pool:
         self.statements: list[_Statement] = []
         self.places: dict[str, _Place] = {}
         self.entities: dict[str, Mapping[str, Any]] = {}
+        # a redirect's QID -> the QID it redirects to
+        self.redirects: dict[str, str] = {}
+        # entities the input marks "missing" (deleted, or never created)
+        self.missing: set[str] = set()
+        # statement ids read, so that a statement given twice is one statement
+        self.statement_ids: set[str] = set()
         self.issues: list[Issue] = []
         self.refused: Counter[str] = Counter()
 
+    def malformed(self, file: str, line: int | None, path: str, message: str) -> None:
+        """A part of the input that is not in the shape Wikidata writes: reported, not read."""
+        self.issues.append(
+            Issue("malformed-record", Severity.ERROR, message, path, file=file, line=line)
+        )
+        self.refused["malformed-record"] += 1
+
+    def first_time(self, sid: str | None) -> bool:
+        """Whether a statement id is new. The query service writes ``Q1-abc``, JSON ``Q1$abc``."""
+        if sid is None:
+            return True
+        key = sid.replace("$", "-", 1).casefold()
+        if key in self.statement_ids:
+            return False
+        self.statement_ids.add(key)
+        return True
+
+    def resolve(self, qid: str) -> str:
+        """The QID a redirect leads to (``qid`` itself when it is no redirect)."""
+        seen = {qid}
+        while qid in self.redirects and self.redirects[qid] not in seen:
+            qid = self.redirects[qid]
+            seen.add(qid)
+        return qid
+
     # ---- entity JSON ------------------------------------------------------------------------
 
-    def add_entity(self, entity: object, file: str, line: int | None, path: str) -> None:
-        if not isinstance(entity, Mapping) or "missing" in entity:
+    def add_entity(
+        self, entity: object, file: str, line: int | None, path: str, key: str | None = None
+    ) -> None:
+        """One entity, found under ``key`` in an ``entities`` object (``None``: elsewhere)."""
+        if not isinstance(entity, Mapping):
+            self.malformed(
+                file, line, path, f"expected a Wikidata entity (an object), got {_kind(entity)}"
+            )
             return
         qid = entity.get("id")
-        if not isinstance(qid, str) or not _QID.fullmatch(qid) or qid in self.entities:
+        if "missing" in entity:
+            for found in (qid, key):
+                if isinstance(found, str) and _QID.fullmatch(found):
+                    self.missing.add(found)
             return
+        redirect = _map(entity.get("redirects"))
+        source, target = _qid_of(redirect.get("from")), _qid_of(redirect.get("to"))
+        if source is not None and target is not None and source != target:
+            self.redirects.setdefault(source, target)
+        if not isinstance(qid, str):
+            what = "no 'id'" if qid is None else f"an 'id' that is {_kind(qid)}"
+            self.malformed(file, line, path, f"this Wikidata entity has {what}")
+            return
+        if not _QID.fullmatch(qid):
+            if not _OTHER_ID.fullmatch(qid):
+                self.malformed(file, line, path, f"{_shown(qid)} is not a Wikidata entity id")
+            return  # a property or a lexeme: no place
+        if key is not None and key != qid and _QID.fullmatch(key):
+            self.redirects.setdefault(key, qid)
+        if qid in self.entities:
+            return  # read once, whatever key or file it is found under
         self.entities[qid] = entity
-        place = self.places.setdefault(qid, _Place())
-        labels = entity.get("labels")
-        if isinstance(labels, Mapping):
-            for lang, label in labels.items():
-                if isinstance(label, Mapping) and isinstance(label.get("value"), str):
-                    place.labels.setdefault(lang, label["value"])
+        # the entity is the fuller form: what a SPARQL result said of the place gives way
+        place = self.places[qid] = _Place()
+        for lang, label in _map(entity.get("labels")).items():
+            value = _map(label).get("value")
+            if isinstance(value, str) and _is_name(value):
+                place.labels.setdefault(lang, value)
         claims = entity.get("claims")
-        if not isinstance(claims, Mapping):
+        if claims is None:
             return
-        for claim in claims.get("P17") or ():
-            rank = claim.get("rank", "normal")
-            value = ((claim.get("mainsnak") or {}).get("datavalue") or {}).get("value")
-            country = value.get("id") if isinstance(value, Mapping) else None
-            if isinstance(country, str):
-                has_end = bool((claim.get("qualifiers") or {}).get("P582"))
+        if not isinstance(claims, Mapping):
+            self.malformed(
+                file, line, f"{path}.claims", f"expected an object of claims, got {_kind(claims)}"
+            )
+            return
+        for claim in map(_map, _list(claims.get("P17"))):
+            rank = str(claim.get("rank", "normal"))
+            value = _map(_map(claim.get("mainsnak")).get("datavalue")).get("value")
+            country = _qid_of(_map(value).get("id"))
+            if country is not None:
+                has_end = bool(_map(claim.get("qualifiers")).get("P582"))
                 place.countries.append((rank, country, has_end))
-        for claim in claims.get("P297") or ():
-            value = ((claim.get("mainsnak") or {}).get("datavalue") or {}).get("value")
+        for claim in map(_map, _list(claims.get("P297"))):
+            value = _map(_map(claim.get("mainsnak")).get("datavalue")).get("value")
             usable = claim.get("rank") != "deprecated" and isinstance(value, str)
             if usable and (place.own_code is None or claim.get("rank") == "preferred"):
                 place.own_code = value
-        for index, claim in enumerate(claims.get("P190") or ()):
+        p190 = claims.get("P190")
+        if p190 is None:
+            return
+        if not isinstance(p190, list):
+            self.malformed(
+                file,
+                line,
+                f"{path}.claims.P190",
+                f"expected an array of P190 statements, got {_kind(p190)}",
+            )
+            return
+        for index, claim in enumerate(p190):
+            where = f"{path}.claims.P190[{index}]"
             if isinstance(claim, Mapping):
-                self.add_claim(qid, claim, file, line, f"{path}.claims.P190[{index}]")
+                self.add_claim(qid, claim, file, line, where)
+            else:
+                self.malformed(
+                    file, line, where, f"expected a P190 statement (an object), got {_kind(claim)}"
+                )
 
     def add_claim(
         self, qid: str, claim: Mapping[str, Any], file: str, line: int | None, where: str
     ) -> None:
-        mainsnak = claim.get("mainsnak") or {}
         sid = claim.get("id") if isinstance(claim.get("id"), str) else None
-        statement = _Statement(qid, None, str(claim.get("rank", "normal")), sid, file, line, where)
+        if not self.first_time(sid):
+            return
+        statement = _Statement(qid, None, "normal", sid, file, line, where)
+
+        def shaped(value: object, expected: type, path: str) -> Any:
+            """``value`` if it has the JSON type expected; else noted, and an empty one."""
+            if value is None or isinstance(value, expected):
+                return value if value is not None else expected()
+            want = "an object" if expected is dict else "an array"
+            statement.malformed.append((f"{where}{path}", f"expected {want}, got {_kind(value)}"))
+            return expected()
+
+        rank = claim.get("rank", "normal")
+        if isinstance(rank, str):
+            statement.rank = rank
+        else:
+            statement.malformed.append((f"{where}.rank", f"expected a rank, got {_kind(rank)}"))
+        mainsnak = shaped(claim.get("mainsnak"), dict, ".mainsnak")
         kind = mainsnak.get("snaktype")
-        value = (mainsnak.get("datavalue") or {}).get("value")
+        value = _map(mainsnak.get("datavalue")).get("value")
         if kind == "value" and isinstance(value, Mapping):
             statement.partner = _qid_of(value.get("id"))
-            if statement.partner is None and isinstance(value.get("numeric-id"), int):
-                statement.partner = f"Q{value['numeric-id']}"
+            number = value.get("numeric-id")
+            if statement.partner is None and type(number) is int and 0 < number < 10**18:
+                statement.partner = f"Q{number}"
         if statement.partner is None:
             what = {"somevalue": "'unknown value'", "novalue": "'no value'"}.get(str(kind))
             statement.partner_problem = f"the partner is {what or 'not an item'}"
-        qualifiers = claim.get("qualifiers") or {}
-        for snak in qualifiers.get("P580") or ():
+        qualifiers = shaped(claim.get("qualifiers"), dict, ".qualifiers")
+        snaks: dict[str, list[Mapping[str, Any]]] = {}
+        for prop in ("P580", "P582", "P1534"):
+            found = shaped(qualifiers.get(prop), list, f".qualifiers.{prop}")
+            path = f".qualifiers.{prop}"
+            snaks[prop] = [shaped(snak, dict, f"{path}[{n}]") for n, snak in enumerate(found)]
+        for snak in snaks["P580"][:1]:
             statement.start = _time_from_snak(snak, "start time (P580)")
-            break
-        for snak in qualifiers.get("P582") or ():
+        for snak in snaks["P582"][:1]:
             statement.end = _time_from_snak(snak, "end time (P582)")
-            break
-        for snak in qualifiers.get("P1534") or ():
-            value = (snak.get("datavalue") or {}).get("value")
-            if isinstance(value, Mapping):
-                statement.cause = _qid_of(value.get("id"))
-            break
-        for reference in claim.get("references") or ():
-            for snak in (reference.get("snaks") or {}).get("P854") or ():
-                url = (snak.get("datavalue") or {}).get("value")
+        for snak in snaks["P1534"][:1]:
+            value = _map(snak.get("datavalue")).get("value")
+            statement.cause = _qid_of(_map(value).get("id"))
+        for n, reference in enumerate(shaped(claim.get("references"), list, ".references")):
+            path = f".references[{n}]"
+            found = shaped(shaped(reference, dict, path).get("snaks"), dict, f"{path}.snaks")
+            for snak in shaped(found.get("P854"), list, f"{path}.snaks.P854"):
+                url = _map(_map(snak).get("datavalue")).get("value")
                 if isinstance(url, str) and url not in statement.sources:
                     statement.sources.append(url)
         self.statements.append(statement)
@@ -293,9 +502,12 @@ class _Pool:
     # ---- SPARQL results ---------------------------------------------------------------------
 
     def add_bindings(self, bindings: Sequence[object], file: str) -> None:
-        by_statement: dict[str, _Statement] = {}
+        # statement -> its record; None for a statement that an earlier file gave
+        by_statement: dict[str, _Statement | None] = {}
         for index, row in enumerate(bindings):
+            where = f"$.results.bindings[{index}]"
             if not isinstance(row, Mapping):
+                self.malformed(file, None, where, f"expected a result row, got {_kind(row)}")
                 continue
 
             def get(name: str, row: Mapping[str, Any] = row) -> str | None:
@@ -319,49 +531,23 @@ class _Pool:
 
             city = _qid_of(get("city"))
             if city is None:
+                self.malformed(file, None, where, "this result row has no ?city item")
                 continue
             partner = _qid_of(get("partner"))
             key = get("statement") or f"{city}-{partner}-{index}"
-            statement = by_statement.get(key)
-            if statement is None:
-                rank = (get("rank") or "Normal").rsplit("#", 1)[-1].removesuffix("Rank").lower()
+            if key not in by_statement:
                 sid = key.rsplit("/", 1)[-1] if get("statement") else None
-                statement = _Statement(
-                    city, partner, rank, sid, file, None, f"$.results.bindings[{index}]"
-                )
-                if partner is None:
-                    statement.partner_problem = "the partner is not an item"
-                by_statement[key] = statement
-                self.statements.append(statement)
-                if is_blank("start"):
-                    statement.start = _Time(True, None)
-                elif get("start") is not None:
-                    statement.start = _time(
-                        _signed(get("start")),
-                        get("startPrecision"),
-                        get("startCalendar"),
-                        "start time (P580)",
-                    )
-                if get("noEnd") is None:
-                    if is_blank("end"):
-                        statement.end = _Time(True, None)
-                    elif get("end") is not None:
-                        statement.end = _time(
-                            _signed(get("end")),
-                            get("endPrecision"),
-                            get("endCalendar"),
-                            "end time (P582)",
-                        )
-                statement.cause = _qid_of(get("cause"))
+                by_statement[key] = self._statement(where, get, is_blank, city, partner, sid, file)
+            statement = by_statement[key]
             source = get("source")
-            if source is not None and source not in statement.sources:
+            if statement is not None and source is not None and source not in statement.sources:
                 statement.sources.append(source)
             for side, qid in (("city", city), ("partner", partner)):
-                if qid is None:
+                if qid is None or qid in self.entities:
                     continue
                 place = self.places.setdefault(qid, _Place(codes_are_iso=True))
                 label = get(f"{side}Label")
-                if label is not None and label != qid:
+                if label is not None and _is_name(label):
                     place.labels.setdefault(lang(f"{side}Label"), label)
                 code = get(f"{side}Country")
                 if code is not None:
@@ -375,15 +561,55 @@ class _Pool:
                         place.countries.append(entry)
             cause = _qid_of(get("cause"))
             cause_label = get("causeLabel")
-            if cause is not None and cause_label is not None and cause_label != cause:
+            if cause is not None and cause_label is not None and _is_name(cause_label):
                 self.places.setdefault(cause, _Place(codes_are_iso=True)).labels.setdefault(
                     lang("causeLabel"), cause_label
                 )
 
+    def _statement(
+        self,
+        where: str,
+        get: Callable[[str], str | None],
+        is_blank: Callable[[str], bool],
+        city: str,
+        partner: str | None,
+        sid: str | None,
+        file: str,
+    ) -> _Statement | None:
+        """The statement of a result row, or ``None`` for one read before."""
+        if not self.first_time(sid):
+            return None
+        rank = (get("rank") or "Normal").rsplit("#", 1)[-1].removesuffix("Rank").lower()
+        statement = _Statement(city, partner, rank, sid, file, None, where)
+        if partner is None:
+            statement.partner_problem = "the partner is not an item"
+        self.statements.append(statement)
+        for name, what in (("start", "start time (P580)"), ("end", "end time (P582)")):
+            if name == "end" and get("noEnd") is not None:
+                continue
+            time: _Time | None = None
+            if is_blank(name):
+                time = _Time(True, None)
+            elif get(name) is not None:
+                time = _time(
+                    get(name),
+                    get(f"{name}Precision"),
+                    None,
+                    what,
+                    f"?{name}Precision",
+                    sparql=True,
+                )
+            if time is not None and name == "start":
+                statement.start = time
+            elif time is not None:
+                statement.end = time
+        statement.cause = _qid_of(get("cause"))
+        return statement
+
     # ---- resolution -------------------------------------------------------------------------
 
     def label(self, qid: str, lang: str) -> str | None:
-        place = self.places.get(qid)
+        place = self.places.get(self.resolve(qid))
         if place is None or not place.labels:
             return None
         for choice in (lang, "mul", "en"):
@@ -396,7 +622,11 @@ class _Pool:
         place = self.places[qid]
         if place.own_code is not None:
             return place.own_code, None, True
-        live = [c for c in place.countries if c[0] != "deprecated"]
+        live = [
+            (rank, code if place.codes_are_iso else self.resolve(code), end)
+            for rank, code, end in place.countries
+            if rank != "deprecated"
+        ]
         chosen = [c[1] for c in live if c[0] == "preferred"]
         if not chosen:
             chosen = [c[1] for c in live if c[0] == "normal" and not c[2]]
@@ -425,16 +655,17 @@ class _Pool:
         return country.own_code, None, False
 
 
-def _signed(text: str | None) -> str | None:
-    """SPARQL writes ``1953-01-01T00:00:00Z``; entity JSON ``+1953-...``."""
-    if text is None or text.startswith(("+", "-")):
-        return text
-    return "+" + text
-
-
 # --------------------------------------------------------------------------------------------
 # Reading files
 # --------------------------------------------------------------------------------------------
+
+
+_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+)
 
 
 def _read(pool: _Pool, file: str) -> None:
@@ -445,19 +676,21 @@ def _read(pool: _Pool, file: str) -> None:
         raise ImportFailed(f"{file}: is a directory, not a Wikidata JSON file") from None
     except OSError as exc:
         raise ImportFailed(f"{file}: cannot read ({exc.strerror})") from None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            raise ImportFailed(f"{file}: the text is {encoding}, not UTF-8; convert it first")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed(f"{file}:{line}: not UTF-8 text ({exc.reason})") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as whole:
-        _read_lines(pool, file, text, whole)
+    document, why = _loads(text)
+    if why is not None:
+        _read_lines(pool, file, text, why)
         return
     if isinstance(document, Mapping) and isinstance(document.get("entities"), Mapping):
-        for qid, entity in document["entities"].items():
-            pool.add_entity(entity, file, None, f"$.entities.{qid}")
+        for key, entity in document["entities"].items():
+            pool.add_entity(entity, file, None, f"$.entities.{key}", key)
     elif isinstance(document, Mapping) and isinstance(document.get("results"), Mapping):
         bindings = document["results"].get("bindings")
         if not isinstance(bindings, list):
@@ -469,45 +702,44 @@ def _read(pool: _Pool, file: str) -> None:
         for index, entity in enumerate(document):
             pool.add_entity(entity, file, None, f"$[{index}]")
     else:
+        what = "object" if isinstance(document, Mapping) else _kind(document)
         raise ImportFailed(
             f'{file}: expected Wikidata entity JSON ({{"entities": ...}}, an entity, or dump '
             f'lines) or SPARQL JSON results ({{"head": ..., "results": ...}}); got a JSON '
-            f"{type(document).__name__} without those keys"
+            f"{what.removeprefix('an ').removeprefix('a ')} without those keys"
         )
 
 
-def _read_lines(pool: _Pool, file: str, text: str, whole: json.JSONDecodeError) -> None:
+def _read_lines(pool: _Pool, file: str, text: str, why: str) -> None:
+    """Dump lines: one entity per line.
+
+    Lines end at a line feed alone (SPEC §4): U+2028, U+2029 and U+0085 are text inside a JSON
+    string, never line ends, and so are a form feed and a vertical tab.
+    """
     read_any = False
     failures: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        body = line.strip()
+    for number, line in enumerate(text.split("\n"), start=1):
+        body = line.strip(" \t\r")
         if body in ("", "[", "]"):
             continue
-        body = body.removesuffix(",")
-        try:
-            entity = json.loads(body)
-        except json.JSONDecodeError as exc:
-            failures.append((number, exc.msg))
+        entity, problem = _loads(body.removesuffix(","))
+        if problem is not None:
+            failures.append((number, problem))
             continue
         read_any = True
         pool.add_entity(entity, file, number, "$")
     if not read_any:
         raise ImportFailed(
-            f"{file}:{whole.lineno}: not JSON ({whole.msg} at column {whole.colno}); expected "
-            "Wikidata entity JSON, dump lines or SPARQL JSON results"
+            f"{file}: not JSON ({why}); expected Wikidata entity JSON, dump lines or SPARQL "
+            "JSON results"
         )
     for number, message in failures:
-        pool.issues.append(
-            Issue(
-                "malformed-record",
-                Severity.ERROR,
-                f"this dump line is not JSON ({message}); expected one entity per line",
-                "$",
-                file=file,
-                line=number,
-            )
+        pool.malformed(
+            file,
+            number,
+            "$",
+            f"this dump line is not JSON ({message}); expected one entity per line",
         )
-        pool.refused["malformed-record"] += 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,6 +825,20 @@ def _pairs(pool: _Pool, lang: str, result: _Counts) -> Iterator[Draft]:
     groups: dict[tuple[str, str], list[_Statement]] = {}
     for statement in pool.statements:
         result.read += 1
+        if statement.malformed:
+            for path, message in statement.malformed:
+                pool.issues.append(
+                    Issue(
+                        "malformed-record",
+                        Severity.ERROR,
+                        f"{_describe(statement)}: {message}; not imported",
+                        path,
+                        file=statement.file,
+                        line=statement.line,
+                    )
+                )
+            pool.refused["malformed-record"] += 1
+            continue
         if statement.rank == "deprecated":
             pool.issues.append(
                 Issue(
@@ -606,6 +852,10 @@ def _pairs(pool: _Pool, lang: str, result: _Counts) -> Iterator[Draft]:
             )
             result.skipped["deprecated-statement"] += 1
             continue
+        # a redirect stands for the entity it leads to
+        statement.subject = pool.resolve(statement.subject)
+        if statement.partner is not None:
+            statement.partner = pool.resolve(statement.partner)
         if statement.partner is None or statement.partner == statement.subject:
             why = statement.partner_problem or "the partner is the place itself"
             pool.issues.append(
@@ -629,6 +879,15 @@ def _pairs(pool: _Pool, lang: str, result: _Counts) -> Iterator[Draft]:
         parties: list[dict[str, Any]] = []
         for index, qid in enumerate((a, b)):
             path = f"$.parties[{index}]"
+            if qid not in pool.places and qid in pool.missing:
+                problems.append(
+                    (
+                        f"{path}.wikidata",
+                        f"{qid} is marked missing in the input (deleted, or never created): "
+                        "it is not in the input",
+                    )
+                )
+                continue
             if qid not in pool.places:
                 problems.append(
                     (
