@@ -81,6 +81,7 @@ __all__ = [
     "record_bytes",
     "strict_problem",
     "unwritable",
+    "unwritable_raw",
     "write",
 ]
 
@@ -168,10 +169,19 @@ def unwritable(agreement: Agreement, format: Format | str) -> str | None:
 
     A CSV row holds exactly two parties; JSON and JSON Lines hold every agreement.
     """
-    if Format(format) is Format.CSV and len(agreement.parties) != 2:
+    return _unwritable(agreement.id, len(agreement.parties), format)
+
+
+def unwritable_raw(raw: Mapping[str, Any], format: Format | str) -> str | None:
+    """:func:`unwritable` for a valid raw record (a mapping that passed the record rules)."""
+    return _unwritable(raw.get("id"), len(raw.get("parties") or ()), format)
+
+
+def _unwritable(rid: object, parties: int, format: Format | str) -> str | None:
+    if Format(format) is Format.CSV and parties != 2:
         return (
-            f"agreement {agreement.id!r} has {len(agreement.parties)} parties and a CSV row "
-            "holds two; write it as JSON or JSON Lines"
+            f"agreement {rid!r} has {parties} parties and a CSV row holds two; write it as "
+            "JSON or JSON Lines"
         )
     return None
 

@@ -150,6 +150,10 @@ class Validation:
                     out.append(issue)
         return out
 
+    def mark_invalid(self, seq: int) -> None:
+        """Count record ``seq`` as invalid for a reason outside the rules (an output's limits)."""
+        self._invalid.add(seq)
+
     def is_invalid(self, seq: int) -> bool:
         """Whether record ``seq`` is invalid (complete once :meth:`finish` has run)."""
         return seq in self._invalid

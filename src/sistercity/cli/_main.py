@@ -24,13 +24,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, Final
 
+import orjson
+
 from .. import io as recordio
 from .._agreements import Agreement, resolve_actor
 from .._catalogue import RULES, Rule
-from .._collection import CollectionCheck
 from .._places import City
 from .._record import check_record
-from .._report import Issue, RecordRef, Severity
+from .._report import Issue, Severity
 from ..validation import Validation
 from ._args import (
     Parser,
@@ -177,34 +178,29 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         def items() -> Iterator[recordio.Item]:
             return open_input(source, in_format, locator)
 
-    # pass 1: find every record that cannot be written, and say why
-    refused: set[int] = set()
-    check = CollectionCheck()
-    total = 0
-    for position, item in enumerate(items()):
-        total += 1
-        problems: list[Issue] = []
-        if item.issue is not None:
-            problems.append(item.issue)
-        else:
-            issues, agreement = check_record(item.raw)
-            problems.extend(i for i in issues if i.is_error)
-            if agreement is not None:
-                reason = recordio.unwritable(agreement, out_format)
-                if reason is not None:
-                    problems.append(Issue("unwritable-record", Severity.ERROR, reason, "$.parties"))
-                else:
-                    ref = item.ref
-                    check.add(agreement, RecordRef(ref.id, position, ref.file, ref.line))
-        if problems:
-            refused.add(position)
-            for issue in problems:
-                write(sys.stdout, locator.text(item.locate(issue)) + "\n")
-    for issue in check.issues():
+    # pass 1: the validation loop, with the same options as validate, and the output format's
+    # own limits; a digest of each record, so that pass 2 writes only what was checked
+    run = Validation(
+        selection=selection(args), today=parse_today(args.today), collection=not args.no_collection
+    )
+    digests: list[int] = []
+    for item in items():
+        outcome = run.check(item)
+        for issue in outcome.issues:
+            if issue.is_error:  # convert names what it refuses; validate reports warnings
+                write(sys.stdout, locator.text(issue) + "\n")
+        digests.append(_digest(item))
+        if item.issue is None and not outcome.invalid:
+            reason = recordio.unwritable_raw(item.raw, out_format)
+            if reason is not None:
+                run.mark_invalid(outcome.seq)
+                issue = item.locate(Issue("unwritable-record", Severity.ERROR, reason, "$.parties"))
+                write(sys.stdout, locator.text(issue) + "\n")
+    for issue in run.finish():
         if issue.is_error:
-            # the first record named is kept; the others are refused
-            refused.update(ref.index for ref in issue.records[1:] if ref.index is not None)
             write(sys.stdout, locator.text(issue) + "\n")
+    total = run.records
+    refused = run.invalid_seqs
     if refused and not args.skip_invalid:
         print(
             f"nothing written to {target}: {len(refused)} of {total} records refused "
@@ -221,12 +217,14 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     try:
         position = -1
         for position, item in enumerate(items()):
+            if position >= total or _digest(item) != digests[position]:
+                raise _InputChanged()
             if position in refused:
                 where = locator.where(item.file, item.line, item.index)
                 left_out.append(f"{where} {item.id!r}" if item.id is not None else where)
                 continue
-            _, agreement = check_record(item.raw)
-            if agreement is None or position >= total:
+            _, agreement = check_record(item.raw, today=run.today)
+            if agreement is None:
                 raise _InputChanged()
             writer.write(agreement)
         if position + 1 != total:
@@ -249,6 +247,15 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         print(f"left out {len(left_out)} records: {', '.join(left_out)}", file=sys.stdout)
     print(f"wrote {written} of {total} records to {target}", file=sys.stdout)
     return 1 if refused else 0
+
+
+def _digest(item: recordio.Item) -> int:
+    """A digest of what was read for one record, to tell whether a file changed between passes."""
+    try:
+        body = orjson.dumps(item.raw, option=orjson.OPT_PASSTHROUGH_SUBCLASS)
+    except (TypeError, orjson.JSONEncodeError):
+        body = repr(item.raw).encode("utf-8", "surrogatepass")
+    return hash((body, item.issue is None, item.line, item.index))
 
 
 class _InputChanged(Exception):
@@ -394,6 +401,16 @@ def _cmd_show(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------
 
 
+def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    """``--select``, ``--ignore`` and ``--no-collection``: validate and convert take the same."""
+    p.add_argument("--select", action="append", metavar="IDS",
+                   help="report only these rules (comma-separated ids)")  # fmt: skip
+    p.add_argument("--ignore", action="append", metavar="IDS",
+                   help="do not report these rules (comma-separated ids)")  # fmt: skip
+    p.add_argument("--no-collection", action="store_true",
+                   help="record rules only (memory stays flat however long the input)")  # fmt: skip
+
+
 def build_parser(extensions: Iterable[str] = EXTENSIONS) -> Parser:
     """The argument parser, with the extension subcommands named in ``extensions`` that load."""
     parser = Parser(
@@ -415,14 +432,9 @@ def build_parser(extensions: Iterable[str] = EXTENSIONS) -> Parser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files to check; none or - for "
                    "standard input (JSON Lines)")  # fmt: skip
     p.add_argument("--format", choices=FORMATS, default="text", help="report format")
-    p.add_argument("--select", action="append", metavar="IDS",
-                   help="report only these rules (comma-separated ids)")  # fmt: skip
-    p.add_argument("--ignore", action="append", metavar="IDS",
-                   help="do not report these rules (comma-separated ids)")  # fmt: skip
+    _add_rule_options(p)
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
     add_input_format(p)
-    p.add_argument("--no-collection", action="store_true",
-                   help="record rules only (memory stays flat however long the input)")  # fmt: skip
     add_today(p)
     p.set_defaults(handler=_cmd_validate)
 
@@ -440,6 +452,8 @@ def build_parser(extensions: Iterable[str] = EXTENSIONS) -> Parser:
     add_input_format(p)
     p.add_argument("--output-format", choices=_FORMATS,
                    help="the output's format (default: from the file's extension)")  # fmt: skip
+    _add_rule_options(p)
+    add_today(p)
     p.set_defaults(handler=_cmd_convert)
 
     p = sub.add_parser(
