@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sistercity.cli import main
-from sistercity.importers._cli import add_parser
+from sistercity.cli._import import add_parser
 
 DATA = Path(__file__).parent / "data"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
@@ -13,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sistercity as sc
-from sistercity.timeline import NoSuchPlace, add_parser, render
+from sistercity import cli
+from sistercity.timeline import NoSuchPlace, render
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 TODAY = "2024-06-30"
@@ -250,11 +250,7 @@ def test_no_agreements_still_gives_a_picture() -> None:
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="sistercity")
-    add_parser(parser.add_subparsers())
-    args = parser.parse_args(["timeline", *argv])
-    status: int = args.handler(args)
-    return status
+    return cli.main(["timeline", *argv])
 
 
 def write_records(path: Path, records: list[object]) -> None:

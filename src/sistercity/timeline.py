@@ -17,7 +17,7 @@ The picture carries a ``<title>`` and a ``<desc>`` that say in words what it sho
 ...     id="glasgow-rostov-on-don-1986", kind="twinning",
 ...     parties=[sc.City("Glasgow", "GB"), sc.City("Rostov-on-Don", "RU")],
 ...     events=[sc.Event("signed", "1986"),
-...             sc.Event("suspended", "2022-03-02", by="Glasgow", reason="invasion of Ukraine")],
+...             sc.Event("suspended", "2022-02-24", by="Glasgow", reason="invasion of Ukraine")],
 ... )
 >>> svg = render([link], place="Glasgow (GB)", today="2024-06-01")
 >>> svg.startswith('<?xml')
@@ -28,23 +28,20 @@ True
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
 from ._agreements import Agreement, EventType, Status, replay, resolve_actor
 from ._dates import PartialDate, as_day
 from ._places import City, PlaceKey, name_key
-from ._report import Issue, SisterCityError
-from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt, write_atomic
+from ._report import SisterCityError
+from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt
 
-__all__ = ["EventSpan", "NoSuchPlace", "add_parser", "bar_spans", "render"]
+__all__ = ["EventSpan", "NoSuchPlace", "bar_spans", "render"]
 
 _WIDTH: Final = 800.0
 _ROW: Final = 46.0
@@ -439,128 +436,3 @@ def _legend(canvas: Canvas, top: float) -> float:
 # ---------------------------------------------------------------------------------------------
 # Command line: sistercity timeline PATH [--place KEY] -o FILE.svg
 # ---------------------------------------------------------------------------------------------
-
-
-def _read_records(path: str, input_format: str | None) -> tuple[list[Agreement], list[str]]:
-    """Read the valid agreements of a record file; return them and the errors, as text lines."""
-    from . import io
-    from ._record import check_record
-
-    out: list[Agreement] = []
-    problems: list[str] = []
-    for item in io.read(path, input_format):
-        if item.issue is not None:
-            problems.append(_located(item.locate(item.issue)))
-            continue
-        issues, agreement = check_record(item.raw)
-        if agreement is None:
-            problems.extend(_located(item.locate(i)) for i in issues if i.is_error)
-        else:
-            out.append(agreement)
-    return out, problems
-
-
-def _located(issue: Issue) -> str:
-    """``FILE:LINE: error[rule] $.path: message`` (``FILE[INDEX]:`` without a line)."""
-    where = issue.file or "-"
-    if issue.line is not None:
-        where += f":{issue.line}"
-    elif issue.index is not None:
-        where += f"[{issue.index}]"
-    return f"{where}: {issue}"
-
-
-def _run(args: argparse.Namespace) -> int:
-    """Handle ``sistercity timeline``."""
-    if os.path.isdir(args.path):
-        print(
-            f"sistercity timeline: {args.path!r} is a directory; give a record file",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        agreements, problems = _read_records(args.path, args.input_format)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"sistercity timeline: cannot read {args.path!r}: {reason}", file=sys.stderr)
-        return 2
-    except ValueError as exc:  # an unknown format (io.UnknownFormat)
-        print(f"sistercity timeline: {exc}", file=sys.stderr)
-        return 2
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    try:
-        today = args.today or os.environ.get("SISTERCITY_TODAY") or None
-        svg = render(agreements, place=args.place, today=today, since=args.since, title=args.title)
-    except NoSuchPlace as exc:
-        print(f"sistercity timeline: {exc}", file=sys.stderr)
-        return 2
-    if args.output in (None, "-"):
-        sys.stdout.write(svg)
-    else:
-        try:
-            write_atomic(args.output, svg)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            print(f"sistercity timeline: cannot write {args.output!r}: {reason}", file=sys.stderr)
-            return 2
-    if problems:
-        print(
-            f"sistercity timeline: {len(problems)} problem(s) in the input; "
-            "records that are not valid are left out",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
-
-
-def _today_arg(text: str) -> PartialDate:
-    try:
-        return PartialDate(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``timeline`` subcommand to the CLI's subparsers; its handler returns the status."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "timeline",
-        help="draw the agreements of a place as an SVG timeline",
-        description=(
-            "Draw the agreements of a place as bars along a time axis, coloured by status. "
-            "Records that are not valid are reported and left out (exit status 1)."
-        ),
-    )
-    parser.add_argument(
-        "path", metavar="PATH", help="a .jsonl, .ndjson, .json or .csv record file, or -"
-    )
-    parser.add_argument(
-        "--place",
-        metavar="KEY",
-        help="a Wikidata id, geonames:<id>, or a name such as 'Manchester (GB)' (default: all)",
-    )
-    parser.add_argument(
-        "-o", "--output", metavar="FILE.svg", help="where to write the picture (default: stdout)"
-    )
-    parser.add_argument(
-        "--today",
-        type=_today_arg,
-        metavar="DATE",
-        help="the day bars run up to, a partial date meaning its last day "
-        "(default: $SISTERCITY_TODAY, else the real date)",
-    )
-    parser.add_argument(
-        "--since",
-        type=_today_arg,
-        metavar="DATE",
-        help="start the time axis at this year; what happened before is cut at the left edge",
-    )
-    parser.add_argument("--title", help="the picture's heading (default: the place)")
-    parser.add_argument(
-        "--input-format",
-        choices=["json", "jsonl", "csv"],
-        default=None,
-        help="the format of PATH (default: from its extension)",
-    )
-    parser.set_defaults(handler=_run)
-    return parser

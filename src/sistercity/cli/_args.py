@@ -36,15 +36,23 @@ class Parser(argparse.ArgumentParser):
 
 
 def parse_today(value: str | None) -> dt.date:
-    """``--today`` or ``SISTERCITY_TODAY`` (a partial date means its last day), else today."""
+    """``--today`` or ``SISTERCITY_TODAY`` (a partial date means its last day), else today.
+
+    The one parser of "today" for every subcommand; a bad value is a :class:`UsageError`.
+    """
     origin = "--today"
     if value is None:
         value = os.environ.get("SISTERCITY_TODAY") or None
         origin = "SISTERCITY_TODAY"
     if value is None:
         return dt.date.today()
+    return as_day(parse_date(value, origin))
+
+
+def parse_date(value: str, origin: str) -> PartialDate:
+    """A partial-date option (``--since``, ``--on``); a bad value is a :class:`UsageError`."""
     try:
-        return as_day(PartialDate(value))
+        return PartialDate(value)
     except ValueError as exc:
         raise UsageError(f"sistercity: error: {origin}: {exc}") from None
 

@@ -48,8 +48,8 @@ __all__ = ["EXTENSIONS", "build_parser", "main"]
 
 #: Modules that add subcommands (``import``, ``timeline``) through ``add_parser(subparsers)``.
 EXTENSIONS: Final = {
-    "import": "sistercity.importers._cli",
-    "timeline": "sistercity.timeline",
+    "import": "sistercity.cli._import",
+    "timeline": "sistercity.cli._timeline",
 }
 _OWN_COMMANDS: Final = ("validate", "convert", "schema", "rules", "show")
 _FORMATS: Final = tuple(f.value for f in recordio.Format)

@@ -16,17 +16,15 @@ from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from .._report import Issue, SisterCityError
-from . import ImportResult
+from ..importers import ImportResult
+from ._output import Locator, write
 
 __all__ = ["add_parser", "format_issue", "run_table", "run_wikidata"]
 
 
 def format_issue(issue: Issue) -> str:
-    """``FILE:LINE: severity[rule] $.path: message`` (``FILE:`` alone when no line is known)."""
-    where = issue.file or "-"
-    if issue.line is not None:
-        where = f"{where}:{issue.line}"
-    return f"{where}: {issue}"
+    """``FILE:LINE: severity[rule] $.path: message``, as ``validate`` writes issues."""
+    return Locator().text(issue)
 
 
 def _counts(what: Mapping[str, int]) -> str:
@@ -36,7 +34,7 @@ def _counts(what: Mapping[str, int]) -> str:
 def _report(result: ImportResult, unit: str, out: str, stream: TextIO) -> None:
     issues = sorted(result.issues, key=lambda i: (i.file or "", i.line or 0))
     for issue in issues:
-        print(format_issue(issue), file=stream)
+        write(stream, format_issue(issue) + "\n")
     refused = sum(result.refused.values())
     skipped = sum(result.skipped.values())
     lines = [
@@ -60,10 +58,10 @@ def _run(args: argparse.Namespace, unit: str, work: Callable[[], ImportResult]) 
     except SisterCityError as exc:
         print(f"sistercity import: {exc}", file=stream)
         return 2
-    from ..io import write
+    from ..io import write as write_records
 
     try:
-        write(args.output, result.agreements, "jsonl" if _is_jsonl(args.output) else None)
+        write_records(args.output, result.agreements, "jsonl" if _is_jsonl(args.output) else None)
     except (OSError, SisterCityError) as exc:
         print(f"sistercity import: cannot write {args.output}: {exc}", file=stream)
         return 2
@@ -77,14 +75,14 @@ def _is_jsonl(path: str) -> bool:
 
 def run_wikidata(args: argparse.Namespace) -> int:
     """The handler of ``sistercity import wikidata FILE... -o OUT [--lang L]``."""
-    from .wikidata import import_wikidata
+    from ..importers.wikidata import import_wikidata
 
     return _run(args, "statements", lambda: import_wikidata(args.files, lang=args.lang))
 
 
 def run_table(args: argparse.Namespace) -> int:
     """The handler of ``sistercity import table FILE --map MAPPING.toml -o OUT``."""
-    from .tables import import_table
+    from ..importers.tables import import_table
 
     return _run(args, "rows", lambda: import_table(args.file, args.map))
 
