@@ -67,15 +67,15 @@ def forbidden_imports(source: str, own: frozenset[str]) -> list[str]:
     problems: list[str] = []
     docstrings = _docstrings(tree)
     for node in ast.walk(tree):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = ["." * node.level + (node.module or "")]
-        for name in names:
-            if name.startswith(".") or name.partition(".")[0] not in allowed:
-                problems.append(f"line {node.lineno}: import {name}")
-        if (
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                names = ["." * node.level + (node.module or "")]
+            for name in names:
+                if name.startswith(".") or name.partition(".")[0] not in allowed:
+                    problems.append(f"line {node.lineno}: import {name}")
+        elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and id(node) not in docstrings
