@@ -1,28 +1,32 @@
-"""Benchmark: ``sistercity validate`` end to end against pydantic v2 and msgspec peers.
+"""Benchmark: ``sistercity validate`` against independent pydantic v2 and msgspec peers.
 
 Run from the repository root (see ``benchmarks/README.md``)::
 
-    .venv/bin/python benchmarks/bench_validate.py            # timings, 100,000 records
-    .venv/bin/python benchmarks/bench_validate.py --memory   # and peak memory at 100k and 1M
+    .venv/bin/python benchmarks/bench_validate.py                     # 100,000 records, 3 runs
+    .venv/bin/python benchmarks/bench_validate.py --records 50000 --runs 5 --memory
 
-It writes realistic records (deterministic seed) to a temporary JSON Lines file, then times, in
-the same run and interleaved, the medians of several repeats of:
+It writes realistic records (a plain seeded generator, a fraction of them broken) to a
+temporary JSON Lines file, then runs four programs on it as subprocesses, in one interleaved
+loop (each run starts each program once, in a rotating order, so a change in machine load hits
+all of them alike), and reports the median wall and CPU seconds of each child:
 
-- ``sistercity``: read, parse, structure, every record rule, the JSON report (the
-  ``sistercity validate --format json`` command in-process when ``sistercity.cli`` exists),
-  with ``--no-collection`` and with the collection rules;
-- the pydantic v2 peer and the msgspec peer (``benchmarks/peers/``), which share sistercity's
-  cross-field rule code so that only parsing and structuring differ.
+- ``sistercity``: ``python -m sistercity validate --format json --today DAY FILE``, the
+  collection rules on;
+- ``sistercity --no-collection``: the same with ``--no-collection`` (record rules only);
+- ``pydantic peer``: ``benchmarks/peers/pydantic_peer.py FILE --today DAY``;
+- ``msgspec peer``: ``benchmarks/peers/msgspec_peer.py FILE --today DAY``.
 
-Ratios are the peer's time divided by ours: 1.0 or more means sistercity is faster.
+The peers import nothing from sistercity (``tests/test_benchmark_peers.py`` checks it). Ratios
+are the peer's time divided by sistercity's: 1.0 or more means sistercity is faster. The
+``agree`` column says whether a program's records, valid and invalid counts equal those of
+``sistercity --no-collection``. The children import ``sistercity`` from this checkout's
+``src``.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
-import io
+import importlib.metadata
 import json
 import os
 import random
@@ -33,13 +37,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
-sys.path.insert(0, str(HERE))
-
+ROOT = HERE.parent
+PEERS = HERE / "peers"
 TODAY = "2026-01-01"
+SEED = 20220226
+BROKEN = 0.06
 
 # --------------------------------------------------------------------------------------------
 # The record generator
@@ -155,7 +160,7 @@ def _events(rng: random.Random, parties: list[dict[str, Any]]) -> list[dict[str,
     return events
 
 
-# (rule the mistake breaks, how to make it) — about 6% of records get one
+# (rule the mistake breaks, how to make it): a fraction BROKEN of the records get one
 _MISTAKES: tuple[tuple[str, Callable[[random.Random, dict[str, Any]], None]], ...] = (
     ("invalid-date", lambda rng, r: r["events"][0].update(date="1962-02-30")),
     ("invalid-country", lambda rng, r: r["parties"][0].update(country="UK")),
@@ -169,8 +174,12 @@ _MISTAKES: tuple[tuple[str, Callable[[random.Random, dict[str, Any]], None]], ..
 )
 
 
-def records(n: int, *, seed: int = 20220226) -> Iterator[dict[str, Any]]:
-    """``n`` realistic raw records, the same for the same seed, built one at a time."""
+def records(n: int, *, seed: int = SEED, broken: float = BROKEN) -> Iterator[dict[str, Any]]:
+    """``n`` realistic raw records, the same for the same seed, built one at a time.
+
+    A fraction ``broken`` of them get one mistake each (some mistakes leave the record valid,
+    such as an event out of order that follows only undated events).
+    """
     rng = random.Random(seed)
     pool = _city_pool(rng, 20_000)
     for index in range(n):
@@ -191,7 +200,7 @@ def records(n: int, *, seed: int = 20220226) -> Iterator[dict[str, Any]]:
             record["notes"] = "Dates differ between sources; see the council minutes."
         if rng.random() < 0.1:
             record["x-row"] = index + 2
-        if rng.random() < 0.06:
+        if rng.random() < broken:
             _, mistake = rng.choice(_MISTAKES)
             record["events"] = [dict(e) for e in record["events"]]
             record["parties"] = [dict(p) for p in record["parties"]]
@@ -199,40 +208,29 @@ def records(n: int, *, seed: int = 20220226) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def write_records(path: Path, n: int, *, seed: int = 20220226) -> None:
+def write_records(path: Path, n: int, *, seed: int = SEED, broken: float = BROKEN) -> None:
     """Write ``n`` records as JSON Lines, streaming: no record is kept after it is written."""
     with path.open("w", encoding="utf-8") as out:
-        for record in records(n, seed=seed):
+        for record in records(n, seed=seed, broken=broken):
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
             out.write("\n")
 
 
 # --------------------------------------------------------------------------------------------
-# The three implementations, each: read + parse + structure + rules + a JSON report
+# Running the programs
 # --------------------------------------------------------------------------------------------
 
-
-def run_sistercity(path: Path, *, collection: bool) -> dict[str, int]:
-    """``sistercity validate --format json PATH`` in-process; its summary."""
-    try:
-        from sistercity.cli import main
-    except ImportError:  # before the command line existed: the same pipeline by hand
-        return _run_core(path, collection=collection)
-    args = ["validate", "--format", "json", "--today", TODAY, str(path)]
-    if not collection:
-        args.append("--no-collection")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(args)
-    if status not in (0, 1):
-        raise RuntimeError(f"sistercity validate exited with {status}")
-    summary: dict[str, int] = json.loads(out.getvalue())["summary"]
-    return summary
+SISTERCITY = "sistercity"
+NO_COLLECTION = "sistercity --no-collection"
+PYDANTIC = "pydantic peer"
+MSGSPEC = "msgspec peer"
+SUMMARY_KEYS = ("records", "valid", "invalid", "errors", "warnings")
 
 
-def _run_core(path: Path, *, collection: bool) -> dict[str, int]:
-    import datetime as dt
+class Run(NamedTuple):
+    """One run of one program: wall and CPU seconds, peak RSS in KiB, its summary."""
 
+<<<<<<< HEAD
     from sistercity._collection import CollectionCheck
     from sistercity._record import check_record
     from sistercity._report import RecordRef
@@ -259,158 +257,139 @@ def _run_core(path: Path, *, collection: bool) -> dict[str, int]:
             {"rule": i.rule, "severity": i.severity.value, "path": i.path} for i in check.issues()
         )
     return _report(records, invalid, issues)
+=======
+    wall: float
+    cpu: float
+    peak_kib: int
+    summary: dict[str, int]
+>>>>>>> peers
 
 
-def _report(records: int, invalid: int, issues: list[dict[str, Any]]) -> dict[str, int]:
-    summary = {
-        "records": records,
-        "valid": records - invalid,
-        "invalid": invalid,
-        "errors": sum(i["severity"] == "error" for i in issues),
-        "warnings": sum(i["severity"] == "warning" for i in issues),
+def commands(path: Path) -> dict[str, list[str]]:
+    """The four programs, each a command line that checks ``path``."""
+    python = sys.executable
+    validate = [python, "-m", "sistercity", "validate", "--format", "json", "--today", TODAY]
+    return {
+        SISTERCITY: [*validate, str(path)],
+        NO_COLLECTION: [*validate, "--no-collection", str(path)],
+        PYDANTIC: [python, str(PEERS / "pydantic_peer.py"), str(path), "--today", TODAY],
+        MSGSPEC: [python, str(PEERS / "msgspec_peer.py"), str(path), "--today", TODAY],
     }
-    json.dumps({"summary": summary, "issues": issues}, indent=2, ensure_ascii=False)
-    return summary
 
 
-def run_peer(check_line: Callable[[bytes], tuple[bool, list[dict[str, Any]]]], path: Path) -> Any:
-    """A peer over the file: each line validated, issues located, the same JSON report."""
-    issues: list[dict[str, Any]] = []
-    records = invalid = 0
-    with path.open("rb") as stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            ok, found = check_line(line)
-            for issue in found:
-                issue.update(file=str(path), line=number, index=records)
-            issues.extend(found)
-            invalid += not ok
-            records += 1
-    return _report(records, invalid, issues)
+def child_env() -> dict[str, str]:
+    """The environment of the children: ``sistercity`` from this checkout's ``src``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), env.get("PYTHONPATH")) if p)
+    return env
 
 
-def timings(path: Path, repeat: int) -> None:
-    """Time every implementation ``repeat`` times, interleaved; print medians and ratios."""
-    from peers import msgspec_peer, pydantic_peer
-
-    runs: dict[str, Callable[[], Any]] = {
-        "sistercity --no-collection": lambda: run_sistercity(path, collection=False),
-        "sistercity (with collection)": lambda: run_sistercity(path, collection=True),
-        "pydantic v2 peer": lambda: run_peer(pydantic_peer.check_line, path),
-        "msgspec peer": lambda: run_peer(msgspec_peer.check_line, path),
-    }
-    cpu: dict[str, list[float]] = {name: [] for name in runs}
-    wall: dict[str, list[float]] = {name: [] for name in runs}
-    summaries: dict[str, Any] = {}
-    for _ in range(repeat):
-        for name, run in runs.items():
-            gc.collect()
-            c0, w0 = time.process_time(), time.perf_counter()
-            summaries[name] = run()
-            cpu[name].append(time.process_time() - c0)
-            wall[name].append(time.perf_counter() - w0)
-    print(f"\nmedian of {repeat} runs each, interleaved (CPU seconds of this process; wall in ())")
-    for name in runs:
-        s = summaries[name]
-        print(
-            f"  {name:30s} {statistics.median(cpu[name]):7.2f} s "
-            f"({statistics.median(wall[name]):6.2f} s)   records {s['records']}, "
-            f"valid {s['valid']}, invalid {s['invalid']}"
-        )
-    ours = statistics.median(cpu["sistercity --no-collection"])
-    ours_all = statistics.median(cpu["sistercity (with collection)"])
-    print("\nratio = peer time / sistercity time (>= 1.0: sistercity is faster)")
-    for peer in ("pydantic v2 peer", "msgspec peer"):
-        theirs = statistics.median(cpu[peer])
-        print(
-            f"  {peer:18s} vs --no-collection: {theirs / ours:5.2f}x    "
-            f"vs with collection: {theirs / ours_all:5.2f}x"
-        )
+def run_once(name: str, command: list[str], workdir: Path, env: dict[str, str]) -> Run:
+    """Run ``command`` once; its own resource usage comes from ``os.wait4``."""
+    out_path, err_path = workdir / "stdout", workdir / "stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):  # 1: errors found, as expected with broken records
+        message = err_path.read_text(encoding="utf-8", errors="replace").strip()
+        raise SystemExit(f"{name} exited with status {child.returncode}: {message}")
+    document = json.loads(out_path.read_bytes())
+    summary = document.get("summary", document)
+    return Run(
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss,  # KiB on Linux
+        {key: summary[key] for key in SUMMARY_KEYS},
+    )
 
 
-# --------------------------------------------------------------------------------------------
-# Peak memory, one subprocess per measurement
-# --------------------------------------------------------------------------------------------
+def measure(path: Path, runs: int, workdir: Path) -> dict[str, list[Run]]:
+    """Every program ``runs`` times, interleaved, the starting program rotating."""
+    programs = list(commands(path).items())
+    env = child_env()
+    results: dict[str, list[Run]] = {name: [] for name, _ in programs}
+    for index in range(runs):
+        turn = programs[index % len(programs) :] + programs[: index % len(programs)]
+        for name, command in turn:
+            results[name].append(run_once(name, command, workdir, env))
+        print(f"  run {index + 1} of {runs} done", flush=True)
+    return results
 
 
-def _memory_child(path: str, collection: bool) -> None:
-    """Run ``sistercity validate`` (text report to /dev/null); print peak RSS in KiB."""
-    import resource
+def report(results: dict[str, list[Run]], runs: int, memory: bool) -> None:
+    """Print the table of medians, the agreement of counts and the ratios."""
+    wall = {name: statistics.median(r.wall for r in rs) for name, rs in results.items()}
+    cpu = {name: statistics.median(r.cpu for r in rs) for name, rs in results.items()}
+    reference = results[NO_COLLECTION][-1].summary
+    print(f"\nmedian of {runs} runs, interleaved (seconds of each child process)")
+    header = f"  {'program':28s} {'wall':>7s} {'CPU':>7s}"
+    header += f" {'peak MiB':>9s}" if memory else ""
+    print(header + "   records   valid invalid  errors warnings  agree")
+    for name, rs in results.items():
+        summary = rs[-1].summary
+        same = all(summary[key] == reference[key] for key in ("records", "valid", "invalid"))
+        steady = all(r.summary == summary for r in rs)
+        line = f"  {name:28s} {wall[name]:7.2f} {cpu[name]:7.2f}"
+        if memory:
+            line += f" {max(r.peak_kib for r in rs) / 1024:9.1f}"
+        counts = " ".join(f"{summary[key]:>7d}" for key in SUMMARY_KEYS)
+        agree = ("yes" if same else "NO") + ("" if steady else " (counts varied)")
+        print(f"{line}   {counts}  {agree}")
+    print(f"  agree: records, valid and invalid equal those of {NO_COLLECTION}")
+    print("\nratio = peer time / sistercity time, CPU (wall); >= 1.0: sistercity is faster")
+    print(f"  {'':16s} {'vs ' + SISTERCITY:>18s} {'vs --no-collection':>20s}")
+    for peer in (PYDANTIC, MSGSPEC):
+        cells = [
+            f"{cpu[peer] / cpu[ours]:5.2f}x ({wall[peer] / wall[ours]:4.2f}x)"
+            for ours in (SISTERCITY, NO_COLLECTION)
+        ]
+        print(f"  {peer:16s} {cells[0]:>18s} {cells[1]:>20s}")
 
-    from sistercity.cli import main
 
-    args = ["validate", "--today", TODAY, path] + ([] if collection else ["--no-collection"])
-    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-        main(args)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-
-
-def memory(sizes: list[int], workdir: Path) -> None:
-    """Peak RSS of ``validate`` with and without the collection rules, at each size."""
-    print("\npeak memory (max RSS of a fresh process running `sistercity validate`, text report)")
-    peaks: dict[tuple[int, bool], int] = {}
-    for n in sizes:
-        path = workdir / f"records-{n}.jsonl"
-        write_records(path, n)
-        for collection in (False, True):
-            done = subprocess.run(
-                [sys.executable, __file__, "--memory-child", str(path)]
-                + (["--collection"] if collection else []),
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            peaks[n, collection] = int(done.stdout.split()[-1])
-            what = "with collection" if collection else "--no-collection"
-            print(f"  {n:>9,} records  {what:16s} {peaks[n, collection] / 1024:8.1f} MiB")
-        path.unlink()
-    if len(sizes) >= 2:
-        small, large = sizes[0], sizes[-1]
-        flat = (peaks[large, False] - peaks[small, False]) / 1024
-        grow = (peaks[large, True] - peaks[small, True]) * 1024 / (large - small)
-        print(f"  --no-collection: {flat:+.1f} MiB from {small:,} to {large:,} records")
-        print(f"  with collection: {grow:.0f} bytes per record more (the per-record summary)")
+def _version(python_code: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", python_code], capture_output=True, text=True, env=env, check=False
+    )
+    return done.stdout.strip() or "?"
 
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the options and run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=20220226)
-    parser.add_argument("--memory", action="store_true", help="also measure peak memory")
-    parser.add_argument("--memory-sizes", default="100000,1000000")
-    parser.add_argument("--no-timings", action="store_true")
-    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
-    parser.add_argument("--collection", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--records", type=int, default=100_000, help="default 100,000")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each program (median)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--broken", type=float, default=BROKEN, help="fraction given a mistake")
+    parser.add_argument("--memory", action="store_true", help="also report peak RSS")
+    parser.add_argument("--file", type=Path, help="check this JSON Lines file instead")
     args = parser.parse_args(argv)
-    if args.memory_child:
-        _memory_child(args.memory_child, args.collection)
-        return
-    import msgspec
-    import pydantic
-
-    import sistercity
-
+    env = child_env()
+    versions = {
+        "sistercity": _version("import sistercity; print(sistercity.__version__)", env),
+        **{name: importlib.metadata.version(name) for name in ("pydantic", "msgspec")},
+    }
     print(
-        f"python {sys.version.split()[0]}, sistercity {sistercity.__version__}, "
-        f"pydantic {pydantic.VERSION}, msgspec {msgspec.__version__}, cpus {os.cpu_count()}"
+        f"python {sys.version.split()[0]}, "
+        + ", ".join(f"{name} {version}" for name, version in versions.items())
+        + f", cpus {os.cpu_count()}"
     )
     with tempfile.TemporaryDirectory(prefix="sistercity-bench-") as tmp:
         workdir = Path(tmp)
-        if not args.no_timings:
+        path = args.file
+        if path is None:
             path = workdir / "records.jsonl"
             start = time.perf_counter()
-            write_records(path, args.records, seed=args.seed)
+            write_records(path, args.records, seed=args.seed, broken=args.broken)
             print(
-                f"{args.records:,} records (seed {args.seed}), {path.stat().st_size / 1e6:.1f} MB, "
-                f"generated in {time.perf_counter() - start:.1f} s"
+                f"{args.records:,} records (seed {args.seed}, {args.broken:.0%} given a mistake), "
+                f"{path.stat().st_size / 1e6:.1f} MB, generated in "
+                f"{time.perf_counter() - start:.1f} s",
+                flush=True,
             )
-            timings(path, args.repeat)
-            path.unlink()
-        if args.memory:
-            memory([int(n) for n in args.memory_sizes.split(",")], workdir)
+        report(measure(path, args.runs, workdir), args.runs, args.memory)
 
 
 if __name__ == "__main__":

@@ -1,89 +1,86 @@
-"""The record model and rules written with msgspec (benchmark only).
+"""Check sister-city records (SPEC §4-5 record rules) with msgspec, without sistercity.
 
-``msgspec.json.decode(line, type=Agreement)`` parses and structures in one C pass: strict
-types, the vocabularies as enums, patterns and lengths as ``Meta`` constraints. ``__post_init__``
-hooks parse each date once into sistercity's ``PartialDate``, check countries, subdivisions and
-names, and run the cross-field rules of :mod:`peers._shared`.
+Usage: ``python benchmarks/peers/msgspec_peer.py FILE.jsonl [--today YYYY-MM-DD]``; prints
+``{"records", "valid", "invalid", "errors", "warnings"}`` as ``sistercity validate --format
+json --no-collection`` summarises.
 
-What it does *not* do, so its time is a lower bound for the same job:
+msgspec structs cannot keep ``x-`` keys while refusing other unknown keys (a struct forbids
+every unknown key or ignores them all), so each line is decoded to plain Python first, the
+``x-`` keys are checked and taken out, and ``msgspec.convert(..., strict=True)`` structures
+the rest into structs that forbid unknown fields: strict types, ``Literal`` vocabularies,
+``Meta`` patterns and bounds, ``__post_init__`` for the other field checks. The rules that
+need the whole record run on the structs (``_shared``).
 
-- it stops at the first error of a record (msgspec raises on the first failure), where
-  sistercity reports every issue;
-- it cannot keep ``x-`` keys nor refuse other unknown keys: msgspec structs either forbid every
-  unknown key (which would refuse the ``x-`` keys the format allows) or ignore them all; the
-  peer ignores them, so it neither keeps extensions nor reports ``unknown-field``.
+Counting: msgspec stops at a record's first schema error, so a record that fails the schema
+counts one error (and no warnings); a record that passes counts the errors and warnings of the
+whole-record rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any
+import sys
+from typing import Annotated, Any, Literal
 
 import msgspec
-import pycountry
+from _shared import (
+    check_country,
+    check_date,
+    check_extension,
+    check_id,
+    check_name,
+    check_subdivision,
+    main,
+    record_rules,
+)
 
-from sistercity._agreements import AgreementKind, EventType
-from sistercity._dates import PartialDate
-from sistercity._places import PlaceLevel
+Kind = Literal["twinning", "friendship", "cooperation", "sponsorship", "unspecified"]
+EventType = Literal[
+    "proposed", "approved", "signed", "ratified", "renewed",
+    "suspended", "reinstated", "terminated", "expired",
+]  # fmt: skip
+Level = Literal["municipality", "district", "county", "region", "country"]
 
-from ._shared import COUNTRIES, cross_field, former_names_in_order, parse_date, valid_name
-
-__all__ = ["check_line"]
-
-TODAY = dt.date(2026, 1, 1)
-_SPACE = re.compile(r"\s")
-
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^\S+$")]
-Wikidata = Annotated[str, msgspec.Meta(pattern=r"^Q[1-9][0-9]*$")]
-GeoNames = Annotated[int, msgspec.Meta(gt=0)]
-
-
-def _text(value: str | None) -> str | None:
-    return None if value is None or not value.strip() else value
-
-
-def _date(value: str | None) -> PartialDate | None:
-    return None if value is None else parse_date(value)
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Wikidata = Annotated[str, msgspec.Meta(pattern=r"^Q[1-9][0-9]*\Z")]
+GeoNames = Annotated[int, msgspec.Meta(gt=0, le=2**63 - 1)]
 
 
-def _country(value: str) -> None:
-    if value not in COUNTRIES:
-        raise ValueError(f"'country' must be an ISO 3166-1 alpha-2 code (got {value!r})")
+class Strict(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Unknown fields refused (``x-`` keys are taken out before structuring)."""
 
 
-class FormerName(msgspec.Struct, kw_only=True, dict=True):
+class FormerName(Strict):
     name: str
     until: str
-    country: str | None = None
+    country: str | None = None  # a former country's code is fine here
     from_: str | None = msgspec.field(default=None, name="from")
 
     def __post_init__(self) -> None:
-        valid_name(self.name)
+        check_name(self.name)
+        check_date(self.until)
+        if self.from_ is not None:
+            check_date(self.from_)
         if self.country is not None:
-            _country(self.country)
-        self.dates = (_date(self.from_), parse_date(self.until))
+            check_country(self.country)
 
 
-class Party(msgspec.Struct, kw_only=True, dict=True):
+class Party(Strict):
     name: str
     country: str
     subdivision: str | None = None
-    level: PlaceLevel = PlaceLevel.MUNICIPALITY
+    level: Level | None = None
     wikidata: Wikidata | None = None
     geonames: GeoNames | None = None
-    former_names: list[FormerName] = []
+    former_names: list[FormerName] | None = None
 
     def __post_init__(self) -> None:
-        valid_name(self.name)
-        _country(self.country)
-        if self.subdivision is not None:
-            sub = pycountry.subdivisions.get(code=self.subdivision)  # type: ignore[no-untyped-call]
-            if sub is None or sub.country_code != self.country:
-                raise ValueError(f"bad subdivision {self.subdivision!r}")
+        check_name(self.name)
+        check_country(self.country)
+        check_subdivision(self.subdivision, self.country)
 
 
-class Event(msgspec.Struct, kw_only=True, dict=True):
+class Event(Strict):
     type: EventType
     date: str | None = None
     by: str | None = None
@@ -91,54 +88,55 @@ class Event(msgspec.Struct, kw_only=True, dict=True):
     source: str | None = None
 
     def __post_init__(self) -> None:
-        self.reason = _text(self.reason)
-        self.source = _text(self.source)
-        self.day = _date(self.date)
+        if self.date is not None:
+            check_date(self.date)
 
 
-class Agreement(msgspec.Struct, kw_only=True, dict=True):
+class Agreement(Strict):
     id: Id
-    kind: AgreementKind
+    kind: Kind
     parties: Annotated[list[Party], msgspec.Meta(min_length=2)]
     term: str | None = None
-    events: list[Event] = []
-    sources: list[str] = []
+    events: list[Event] | None = None
+    sources: list[str] | None = None
     supersedes: Id | None = None
     notes: str | None = None
 
     def __post_init__(self) -> None:
-        self.term = _text(self.term)
-        self.notes = _text(self.notes)
-        findings = cross_field(
-            self.id,
-            self.parties,
-            self.events,
-            [event.day for event in self.events],
-            self.sources,
-            self.supersedes,
-            TODAY,
-        )
-        for index, party in enumerate(self.parties):
-            if party.former_names:
-                findings += former_names_in_order(
-                    [f.dates for f in party.former_names], f"$.parties[{index}].former_names"
-                )
-        for rule, is_error, path, message in findings:
-            if is_error:
-                raise ValueError(f"{rule} at {path}: {message}")
-        self.warnings = findings
+        check_id(self.id)
+        if self.supersedes is not None:
+            check_id(self.supersedes)
 
 
-_decoder = msgspec.json.Decoder(Agreement)
+def _take_extensions(obj: Any) -> None:
+    """Check and remove the ``x-`` keys of one JSON object (anything else is left as it is)."""
+    if isinstance(obj, dict):
+        for key in [key for key in obj if key.startswith("x-")]:
+            check_extension(obj.pop(key))
 
 
-def check_line(line: bytes) -> tuple[bool, list[dict[str, Any]]]:
-    """Validate one JSON line: whether it is valid, and its issues as report dicts."""
+def _items(obj: Any, key: str) -> list[Any]:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def check_line(line: bytes, today: dt.date) -> tuple[int, int]:
+    """The numbers of errors and warnings of one JSON line."""
     try:
-        agreement = _decoder.decode(line)
-    except msgspec.ValidationError as exc:
-        return False, [{"rule": "invalid", "severity": "error", "message": str(exc), "path": "$"}]
-    return True, [
-        {"rule": rule, "severity": "warning", "message": message, "path": path, "id": agreement.id}
-        for rule, _, path, message in agreement.warnings
-    ]
+        raw = msgspec.json.decode(line)
+        _take_extensions(raw)
+        for party in _items(raw, "parties"):
+            _take_extensions(party)
+            for former in _items(party, "former_names"):
+                _take_extensions(former)
+        for event in _items(raw, "events"):
+            _take_extensions(event)
+        record = msgspec.convert(raw, Agreement, strict=True)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+        return 1, 0
+    errors, warnings = record_rules(record, today)
+    return len(errors), len(warnings)
+
+
+if __name__ == "__main__":
+    sys.exit(main(check_line))

@@ -1,157 +1,116 @@
-"""The record model and rules written with pydantic v2 (benchmark only).
+"""Check sister-city records (SPEC §4-5 record rules) with pydantic v2, without sistercity.
 
-Strict types, the vocabularies as enums, patterns and calendar dates as field validators (each
-date parsed once into sistercity's ``PartialDate``), ``x-`` keys allowed and any other unknown
-key refused, then the cross-field rules of :mod:`peers._shared` in an ``after`` model
-validator. ``model_validate_json`` reads each line. Like sistercity it reports every field error
-of a record at once; the cross-field rules run only when the fields are valid (pydantic skips
-the ``after`` validator otherwise).
+Usage: ``python benchmarks/peers/pydantic_peer.py FILE.jsonl [--today YYYY-MM-DD]``; prints
+``{"records", "valid", "invalid", "errors", "warnings"}`` as ``sistercity validate --format
+json --no-collection`` summarises.
+
+Strict models (a number is never a string, a boolean never a number), ``Literal``
+vocabularies, patterns and ``AfterValidator`` field checks; ``extra="allow"`` with a model
+validator that refuses every extra key but ``x-`` ones. ``model_validate_json`` reads each
+line. The rules that need the whole record run on the validated model (``_shared``).
+
+Counting: a record that fails the schema counts pydantic's errors for it (every field error,
+but the whole-record rules do not run then, nor do its warnings); a record that passes counts
+the errors and warnings of the whole-record rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any, cast
+import sys
+from typing import Annotated, Any, Literal
 
-import pycountry
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    model_validator,
+from _shared import (
+    check_country,
+    check_date,
+    check_extension,
+    check_id,
+    check_name,
+    check_subdivision,
+    main,
+    record_rules,
 )
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sistercity._agreements import AgreementKind, EventType
-from sistercity._places import PlaceLevel
+Kind = Literal["twinning", "friendship", "cooperation", "sponsorship", "unspecified"]
+EventType = Literal[
+    "proposed", "approved", "signed", "ratified", "renewed",
+    "suspended", "reinstated", "terminated", "expired",
+]  # fmt: skip
+Level = Literal["municipality", "district", "county", "region", "country"]
 
-from ._shared import COUNTRIES, cross_field, former_names_in_order, parse_date, valid_name
-
-__all__ = ["check_line"]
-
-TODAY = dt.date(2026, 1, 1)
-_SPACE = re.compile(r"\s")
-
-
-def _blank_is_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-def _country(value: str) -> str:
-    if value not in COUNTRIES:
-        raise ValueError(f"'country' must be an ISO 3166-1 alpha-2 code (got {value!r})")
-    return value
+Id = Annotated[str, AfterValidator(check_id)]
+Name = Annotated[str, AfterValidator(check_name)]
+Country = Annotated[str, AfterValidator(check_country)]
+Date = Annotated[str, AfterValidator(check_date)]
+Wikidata = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
+GeoNames = Annotated[int, Field(gt=0, le=2**63 - 1)]
 
 
-def _id(value: str) -> str:
-    if _SPACE.search(value):
-        raise ValueError("'id' must have no white space")
-    return value
+class Strict(BaseModel):
+    """Strict types; unknown keys refused, ``x-`` extension keys allowed."""
 
-
-Text = Annotated[str | None, BeforeValidator(_blank_is_none)]
-Name = Annotated[str, AfterValidator(valid_name)]
-Country = Annotated[str, AfterValidator(_country)]
-# a strict string, parsed once; the field then holds the PartialDate
-Date = Annotated[str, AfterValidator(parse_date)]
-Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_id)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+    model_config = ConfigDict(strict=True, extra="allow")
 
     @model_validator(mode="after")
-    def _only_x_keys(self) -> _Model:
-        extra = self.__pydantic_extra__
-        if extra:
-            bad = [key for key in extra if not key.startswith("x-")]
-            if bad:
-                raise ValueError(f"unknown keys {bad}")
+    def _extension_keys(self) -> Any:
+        for key, value in (self.__pydantic_extra__ or {}).items():
+            if not key.startswith("x-"):
+                raise ValueError(f"unknown field {key!r}")
+            check_extension(value)
         return self
 
 
-class FormerName(_Model):
+class FormerName(Strict):
     name: Name
-    country: Country | None = None
+    country: Country | None = None  # a former country's code is fine here
     from_: Date | None = Field(default=None, alias="from")
     until: Date
 
 
-class Party(_Model):
+class Party(Strict):
     name: Name
     country: Country
     subdivision: str | None = None
-    level: PlaceLevel = PlaceLevel.MUNICIPALITY
-    wikidata: Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")] | None = None
-    geonames: Annotated[int, Field(gt=0)] | None = None
-    former_names: tuple[FormerName, ...] = ()
+    level: Level | None = None
+    wikidata: Wikidata | None = None
+    geonames: GeoNames | None = None
+    former_names: list[FormerName] | None = None
 
     @model_validator(mode="after")
-    def _subdivision(self) -> Party:
-        if self.subdivision is not None:
-            sub = pycountry.subdivisions.get(code=self.subdivision)  # type: ignore[no-untyped-call]
-            if sub is None or sub.country_code != self.country:
-                raise ValueError(f"bad subdivision {self.subdivision!r}")
+    def _subdivision_in_country(self) -> Any:
+        check_subdivision(self.subdivision, self.country)
         return self
 
 
-class Event(_Model):
+class Event(Strict):
     type: EventType
     date: Date | None = None
     by: str | None = None
-    reason: Text = None
-    source: Text = None
+    reason: str | None = None
+    source: str | None = None
 
 
-class Agreement(_Model):
+class Agreement(Strict):
     id: Id
-    kind: AgreementKind
-    term: Text = None
-    parties: Annotated[tuple[Party, ...], Field(min_length=2)]
-    events: tuple[Event, ...] = ()
-    sources: tuple[str, ...] = ()
+    kind: Kind
+    term: str | None = None
+    parties: Annotated[list[Party], Field(min_length=2)]
+    events: list[Event] | None = None
+    sources: list[str] | None = None
     supersedes: Id | None = None
-    notes: Text = None
-
-    @model_validator(mode="after")
-    def _cross_field(self) -> Agreement:
-        findings = cross_field(
-            self.id,
-            self.parties,
-            self.events,
-            [cast(Any, event.date) for event in self.events],
-            self.sources,
-            self.supersedes,
-            TODAY,
-        )
-        for index, party in enumerate(self.parties):
-            if party.former_names:
-                findings += former_names_in_order(
-                    [(cast(Any, f.from_), cast(Any, f.until)) for f in party.former_names],
-                    f"$.parties[{index}].former_names",
-                )
-        errors = [f for f in findings if f[1]]
-        if errors:
-            raise ValueError("; ".join(f"{rule} at {path}" for rule, _, path, _ in errors))
-        object.__setattr__(self, "__warnings__", findings)
-        return self
+    notes: str | None = None
 
 
-def check_line(line: bytes) -> tuple[bool, list[dict[str, Any]]]:
-    """Validate one JSON line: whether it is valid, and its issues as report dicts."""
+def check_line(line: bytes, today: dt.date) -> tuple[int, int]:
+    """The numbers of errors and warnings of one JSON line."""
     try:
-        agreement = Agreement.model_validate_json(line)
+        record = Agreement.model_validate_json(line)
     except ValidationError as exc:
-        return False, [
-            {"rule": error["type"], "severity": "error", "message": error["msg"],
-             "path": "$." + ".".join(map(str, error["loc"]))}
-            for error in exc.errors(include_url=False, include_context=False)
-        ]  # fmt: skip
-    warnings: list[Any] = agreement.__dict__.get("__warnings__", [])
-    return True, [
-        {"rule": rule, "severity": "warning", "message": message, "path": path, "id": agreement.id}
-        for rule, _, path, message in warnings
-    ]
+        return exc.error_count(), 0
+    errors, warnings = record_rules(record, today)
+    return len(errors), len(warnings)
+
+
+if __name__ == "__main__":
+    sys.exit(main(check_line))
