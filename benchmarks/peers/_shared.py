@@ -27,14 +27,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-<<<<<<< HEAD
-from sistercity._agreements import EventType, replay
-from sistercity._dates import PartialDate
-from sistercity._fields import _CURRENT_COUNTRIES, _HISTORIC_COUNTRIES
-from sistercity._places import name_key
-=======
 import pycountry
->>>>>>> peers
 
 __all__ = [
     "COUNTRIES",
