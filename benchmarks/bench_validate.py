@@ -230,39 +230,10 @@ SUMMARY_KEYS = ("records", "valid", "invalid", "errors", "warnings")
 class Run(NamedTuple):
     """One run of one program: wall and CPU seconds, peak RSS in KiB, its summary."""
 
-<<<<<<< HEAD
-    from sistercity._collection import CollectionCheck
-    from sistercity._record import check_record
-    from sistercity._report import RecordRef
-
-    today = dt.date.fromisoformat(TODAY)
-    check = CollectionCheck(today=today) if collection else None
-    issues: list[dict[str, Any]] = []
-    records = invalid = 0
-    with path.open("rb") as stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            found, agreement = check_record(json.loads(line), today=today, build=collection)
-            issues.extend(
-                {"rule": i.rule, "severity": i.severity.value, "path": i.path, "line": number}
-                for i in found
-            )
-            invalid += any(i.is_error for i in found)
-            if check is not None and agreement is not None:
-                check.add(agreement, RecordRef(agreement.id, records, str(path), number))
-            records += 1
-    if check is not None:
-        issues.extend(
-            {"rule": i.rule, "severity": i.severity.value, "path": i.path} for i in check.issues()
-        )
-    return _report(records, invalid, issues)
-=======
     wall: float
     cpu: float
     peak_kib: int
     summary: dict[str, int]
->>>>>>> peers
 
 
 def commands(path: Path) -> dict[str, list[str]]:
