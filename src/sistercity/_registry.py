@@ -12,11 +12,10 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Final, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Event, EventType, Status
-from ._catalogue import RULES, UNIGNORABLE, RuleSelection, run_custom
-from ._collection import COLLECTION_RULES, CollectionCheck
 from ._dates import PartialDate, as_day
 from ._places import City, PlaceKey
 from ._report import Issue, RecordRef, Report
+from .validation import Validation
 
 __all__ = ["Registry"]
 
@@ -405,32 +404,16 @@ class Registry:
         unknown id raises :class:`UnknownRuleError`). ``today`` (default: the real date)
         decides ``future-date`` and what is active now. Each issue's ``index`` is the
         agreement's position in the registry; collection issues name every record involved
-        in ``records`` and are sorted after the record issues.
+        in ``records`` and are sorted after the record issues. The report's ``summary``
+        counts as ``sistercity validate`` does. It runs the one validation loop
+        (:class:`sistercity.validation.Validation`), one record pass per member.
         """
-        from .serialization import validate as validate_record
-
-        selection = RuleSelection.of(select, ignore)
-        now = self._now(today)
-        # A member is a constructed Agreement, so the record rules that only a raw record can
-        # break (malformed-record, unknown-field) never fire: skip a pass nobody asked for.
-        record_pass = any(
-            selection.wants(rule.id)
-            for rule in RULES.values()
-            if rule.scope == "record" and rule.id not in UNIGNORABLE
-        )
-        collection_pass = any(selection.wants(rule) for rule in COLLECTION_RULES)
+        run = Validation(select=select, ignore=ignore, today=self._now(today))
         issues: list[Issue] = []
-        check = CollectionCheck(today=now)
         for index, agreement in enumerate(self._agreements):
-            if record_pass:
-                report = validate_record(agreement, select=select, ignore=ignore, today=now)
-                issues.extend(i.located(index=index, id=agreement.id) for i in report)
-            if collection_pass:
-                check.add(agreement, RecordRef(agreement.id, index))
-        issues.extend(selection.filter(check.issues()))
-        for rule in selection.custom("collection"):
-            issues.extend(run_custom(rule, self._agreements))
-        return Report(issues)
+            issues.extend(run.check_agreement(agreement, RecordRef(agreement.id, index)))
+        issues.extend(run.finish())
+        return Report(issues, summary=run.summary)
 
     # -- graph ---------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from ._agreements import Agreement
 from ._catalogue import RuleSelection, run_custom
 from ._collection import CollectionCheck, RecordSummary
 from ._dates import PartialDate, as_day
+from ._raw import agreement_to_raw
 from ._read import Format, Item, read
 from ._record import check_and_summarise
 from ._report import Issue, RecordRef, Report, Severity
@@ -131,6 +132,37 @@ class Validation:
         if broken:
             self._invalid.add(seq)
         return Outcome(seq, item, issues, agreement, broken)
+
+    def check_agreement(self, agreement: Agreement, ref: RecordRef) -> list[Issue]:
+        """Run the record rules on a constructed agreement (a ``Registry`` member).
+
+        A constructed agreement breaks no record error rule, so this finds its warnings and
+        custom rules' findings, and gives the collection rules its summary, in the same one
+        pass over its canonical form that a read record gets.
+        """
+        seq = self.records
+        self.records += 1
+        ref = RecordRef(ref.id, ref.index, ref.file, ref.line, seq=seq)
+        found, _, summary = check_and_summarise(
+            agreement_to_raw(agreement),
+            today=self.today,
+            build=False,
+            summarise=self.collection is not None,
+        )
+        issues = [i.located(index=ref.index, id=agreement.id) for i in found if self._keep(i)]
+        broken = any(i.is_error for i in found)
+        for rule in self.custom_record:
+            for issue in run_custom(rule, agreement, id=agreement.id):
+                if self._keep(issue):
+                    issues.append(issue.located(index=ref.index))
+                    broken = broken or issue.is_error
+        if self.custom_collection and not broken:
+            self._kept.append(agreement)
+        if summary is not None and self.collection is not None and not broken:
+            self.collection.add_summary(RecordSummary(ref, *summary))
+        if broken:
+            self._invalid.add(seq)
+        return issues
 
     def finish(self) -> list[Issue]:
         """Run the collection rules; return their selected issues (each once)."""
