@@ -255,3 +255,43 @@ def test_parties_and_events_must_be_model_objects() -> None:
             events=[{"type": "signed"}],  # type: ignore[list-item]
         )
     assert [(i.rule, i.path) for i in info.value.issues] == [("malformed-record", "$.events[0]")]
+
+
+def _coventry_volgograd() -> Agreement:
+    return Agreement(
+        "coventry-volgograd-1944",
+        "twinning",
+        [City("Coventry", "GB", wikidata="Q6225"), City("Volgograd", "RU", wikidata="Q914")],
+        [
+            Event("signed", "1944?"),
+            Event("suspended", "2022-03-22", by="Coventry", reason="invasion of Ukraine"),
+        ],
+        sources=["https://www.coventry.gov.uk/"],
+    )
+
+
+@pytest.mark.parametrize("ref", ["Coventry", "Coventry (GB)", "Q6225"])
+def test_partner_of_and_events_by_take_any_place_reference(ref: str) -> None:
+    link = _coventry_volgograd()
+    assert [c.name for c in link.partner_of(ref)] == ["Volgograd"]
+    assert [e.type.value for e in link.events_by(ref)] == ["suspended"]
+    assert link.partner_of(link.parties[0]) == (link.parties[1],)
+
+
+@pytest.mark.parametrize("stranger", ["Kyiv", City("Kyiv", "UA"), "Coventry (DE)"])
+def test_a_stranger_is_not_a_party(stranger: str | City) -> None:
+    link = _coventry_volgograd()
+    with pytest.raises(ValueError, match="names no party") as caught:
+        link.partner_of(stranger)
+    assert isinstance(caught.value, sc.SisterCityError)
+    with pytest.raises(sc.SisterCityError):
+        list(link.events_by(stranger))
+
+
+def test_a_report_is_truthy_exactly_when_ok() -> None:
+    good = sc.validate(sc.to_dict(_coventry_volgograd()))
+    assert good.ok and bool(good)
+    bad = sc.validate({"id": "x"})
+    assert not bad.ok and not bad
+    warned = sc.validate({**sc.to_dict(_coventry_volgograd()), "sources": []})
+    assert warned.issues and warned.ok and bool(warned)

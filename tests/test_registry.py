@@ -487,19 +487,36 @@ def test_only_agreements_go_in() -> None:
         Registry([MANCHESTER_SPB, {"id": "x"}])  # type: ignore[list-item]
 
 
-@pytest.mark.parametrize(
-    ("place", "error", "message"),
-    [
-        ("Manchester", ValueError, r"Wikidata id such as 'Q18125'.*got 'Manchester'"),
-        ("Q0", ValueError, "got 'Q0'"),
-        (18125, TypeError, "got int"),
-    ],
-)
-def test_a_bad_place_is_a_clear_error(
-    registry: Registry, place: object, error: type[Exception], message: str
-) -> None:
-    with pytest.raises(error, match=message):
-        registry.partners_of(place)  # type: ignore[arg-type]
+def test_a_bad_place_is_a_clear_error(registry: Registry) -> None:
+    with pytest.raises(TypeError, match="got int"):
+        registry.partners_of(18125)  # type: ignore[arg-type]
+
+
+def test_places_are_named_as_everywhere_else(registry: Registry) -> None:
+    """A name, 'name (CC)', a QID and a City name the same place (one resolver)."""
+    by_qid = registry.partners_of("Q18125", on="2021-01-01")
+    assert by_qid
+    assert registry.partners_of("Manchester", on="2021-01-01") == by_qid
+    assert registry.partners_of("Manchester (GB)", on="2021-01-01") == by_qid
+    assert registry.partners_of("Manchester (DE)", on="2021-01-01") == []
+    assert registry.partners_of("Atlantis", on="2021-01-01") == []
+
+
+def test_a_name_of_two_places_is_refused_naming_both() -> None:
+    springfields = Registry(
+        [
+            Agreement(
+                f"springfield-{state}",
+                "twinning",
+                [City("Springfield", "US", f"US-{state}"), City("Tokyo", "JP", wikidata="Q1490")],
+                sources=["https://example.org"],
+            )
+            for state in ("IL", "MA")
+        ]
+    )
+    with pytest.raises(sistercity.SisterCityError, match=r"2 different places.*US-IL.*US-MA"):
+        springfields.agreements_of("Springfield")
+    assert len(springfields.agreements_of("Q1490")) == 2
 
 
 def test_bad_vocabulary_values_are_clear_errors(registry: Registry) -> None:

@@ -116,11 +116,17 @@ def test_one_bar_per_agreement_of_the_place() -> None:
     assert len(with_class(parse(render(records, today=TODAY)), "bar")) == 3
 
 
-def test_a_place_by_name_by_label_by_former_name_and_by_city() -> None:
+def test_a_place_by_name_by_label_by_qid_and_by_city() -> None:
+    """--place takes the references every other place argument takes (one resolver)."""
     records = [manchester_spb(), glasgow_rostov(), chemnitz()]
-    for place in ("Leningrad", "saint petersburg", "Saint Petersburg (RU)", SPB):
+    for place in ("Saint Petersburg", "Saint Petersburg (RU)", "Q656", SPB):
         bars = with_class(parse(render(records, place=place, today=TODAY)), "bar")
         assert [b.get("data-id") for b in bars] == ["manchester-saint-petersburg-1962"]
+
+
+def test_a_former_name_is_not_a_reference_but_the_message_points_to_the_place() -> None:
+    with pytest.raises(NoSuchPlace, match=r"'Leningrad' is a former name of Saint Petersburg"):
+        render([manchester_spb()], place="Leningrad", today=TODAY)
 
 
 def test_a_name_that_fits_two_places_is_refused() -> None:

@@ -15,7 +15,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final, Protocol, TypeAlias
 
+from ._report import SisterCityError
+
 __all__ = [
+    "AmbiguousPlace",
     "PlaceKey",
     "PlaceRef",
     "matching_names",
@@ -23,6 +26,7 @@ __all__ = [
     "name_key",
     "names_of",
     "place_key",
+    "resolve_place",
 ]
 
 #: The identity of a place: a Wikidata id, ``geonames:<id>``, or
@@ -133,3 +137,42 @@ def matching_names(text: str, parties: Sequence[_Party]) -> list[int]:
         for i, party in enumerate(parties)
         if wanted in names_of(party.name, party.country, party.wikidata)
     ]
+
+
+def resolve_place(ref: object, places: Sequence[_Party]) -> PlaceKey | None:
+    """The key of the one place among ``places`` that a place reference names.
+
+    ``places`` are distinct places (one party object per key). A party object, a place key, a
+    Wikidata id or ``geonames:<id>`` gives its key even when no place has it; a name or
+    ``"name (CC)"`` gives the key of the place it names, or ``None`` when it names none.
+    Raises :class:`AmbiguousPlace` when a name fits several places (Springfield US-IL and
+    Springfield US-MA), naming each, and :class:`TypeError` for a value that is no reference.
+    """
+    found = matching_parties(ref, places)
+    keys = list(dict.fromkeys(places[i].key for i in found))
+    if len(keys) > 1:
+        named = "; ".join(
+            f"{places[i].name} ({places[i].country}) [{_key_text(places[i].key)}]" for i in found
+        )
+        raise AmbiguousPlace(
+            f"{ref!r} names {len(keys)} different places ({named}); give its Wikidata id or "
+            "'name (CC)'"
+        )
+    if keys:
+        return keys[0]
+    if isinstance(ref, tuple):
+        return ref
+    if isinstance(ref, str):
+        return ref if is_place_id(ref) else None
+    return getattr(ref, "key", None)
+
+
+def _key_text(key: PlaceKey) -> str:
+    if isinstance(key, str):
+        return key
+    country, subdivision, level, name = key
+    return ", ".join(part for part in (name, country, subdivision, level) if part)
+
+
+class AmbiguousPlace(SisterCityError, LookupError):
+    """A place name that fits several different places."""

@@ -7,12 +7,12 @@ import datetime as dt
 import difflib
 import heapq
 import importlib
-import re
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Final, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Event, EventType, Status
 from ._dates import PartialDate, as_day
+from ._identity import resolve_place
 from ._places import City, PlaceKey
 from ._report import Issue, RecordRef, Report
 from .validation import Validation
@@ -23,7 +23,6 @@ _E = TypeVar("_E", AgreementKind, EventType, Status)
 
 #: A day argument: a date, or a partial date (or its text) meaning its last day (SPEC §2).
 Day = dt.date | str | PartialDate
-_PLACE_ID: Final = re.compile(r"Q[1-9][0-9]*|geonames:[1-9][0-9]*")
 # A partial date spans at most a year, so an event that overlaps a range starts at most this
 # long before it.
 _WIDEST: Final = dt.timedelta(days=366)
@@ -49,22 +48,6 @@ def _vocabulary(cls: type[_E], value: object, name: str) -> frozenset[_E]:
                 f"{name!r} must be among {', '.join(choices)} (got {item!r}{hint})"
             ) from None
     return frozenset(out)
-
-
-def _place_key(place: City | PlaceKey) -> PlaceKey:
-    """The identity key of a place argument: a City, a Wikidata id, or a place key."""
-    if isinstance(place, City):
-        return place.key
-    if isinstance(place, str):
-        if not _PLACE_ID.fullmatch(place):
-            raise ValueError(
-                "a place is a City, a Wikidata id such as 'Q18125', or 'geonames:<id>' "
-                f"(got {place!r})"
-            )
-        return place
-    if isinstance(place, tuple) and len(place) == 4:
-        return place
-    raise TypeError(f"a place is a City, a Wikidata id or a place key (got {type(place).__name__})")
 
 
 def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
@@ -100,9 +83,12 @@ class Registry:
 
     Build it from any iterable of :class:`Agreement` objects; it keeps them in input order.
     Iterating yields the agreements; ``len`` counts them; look-up is by id (``registry[id]``,
-    :meth:`get`, ``id in registry``). A place argument is a :class:`City`, a Wikidata id such
-    as ``"Q18125"``, or another place key (``"geonames:2643123"``); places are compared by the
-    identity key of SPEC §4, so a City given with another name still finds its agreements.
+    :meth:`get`, ``id in registry``). A place argument is a place reference as everywhere in
+    sistercity: a :class:`City`, a Wikidata id such as ``"Q18125"``, ``"geonames:2643123"``, a
+    place key, a name (``"Manchester"``) or ``"name (CC)"``; places are compared by their
+    identity key, so a City given with another name still finds its agreements. A name that
+    fits several places raises ``AmbiguousPlace`` (a ``LookupError``); one that fits none
+    finds nothing.
     ``kinds`` and ``status`` take one value or a collection. A day is a ``datetime.date`` or a
     partial date, meaning its last day (SPEC §2); a day left out means today, and "now" is
     ``status_on(today)`` (SPEC §3). ``today`` may be given to the registry or to each question
@@ -184,6 +170,10 @@ class Registry:
         """``<Registry of 2 agreements>``."""
         return f"<Registry of {len(self)} agreement{'s' if len(self) != 1 else ''}>"
 
+    def _key(self, place: City | PlaceKey | str | str) -> PlaceKey | None:
+        """The identity key of a place reference (see the class docstring)."""
+        return resolve_place(place, list(self._places.values()))
+
     def get(self, id: str, default: Agreement | None = None) -> Agreement | None:
         """The agreement with this id (the first in input order if several share it)."""
         positions = self._by_id.get(id)
@@ -207,14 +197,16 @@ class Registry:
         """
         return list(self._places.values())
 
-    def agreements_of(self, place: City | PlaceKey) -> list[Agreement]:
+    def agreements_of(self, place: City | PlaceKey | str) -> list[Agreement]:
         """Every agreement that ``place`` is a party to (by identity key), in input order."""
-        key = _place_key(place)
+        key = self._key(place)
+        if key is None:
+            return []
         return [self._agreements[p] for p in self._by_place.get(key, ())]
 
     def partners_of(
         self,
-        place: City | PlaceKey,
+        place: City | PlaceKey | str,
         on: Day | None = None,
         kinds: AgreementKind | str | Collection[AgreementKind | str] | None = None,
         status: Status | str | Collection[Status | str] | None = None,
@@ -231,7 +223,9 @@ class Registry:
         February. Partners are given in input order of their first counting agreement, as
         the ``City`` of that agreement.
         """
-        key = _place_key(place)
+        key = self._key(place)
+        if key is None:
+            return []
         wanted_kinds = None if kinds is None else _vocabulary(AgreementKind, kinds, "kinds")
         wanted_status = (
             frozenset({Status.ACTIVE}) if status is None else _vocabulary(Status, status, "status")
@@ -250,7 +244,7 @@ class Registry:
                     partners.setdefault(party.key, party)
         return list(partners.values())
 
-    def between(self, a: City | PlaceKey, b: City | PlaceKey) -> list[Agreement]:
+    def between(self, a: City | PlaceKey | str, b: City | PlaceKey | str) -> list[Agreement]:
         """Every agreement between ``a`` and ``b``, oldest first, following ``supersedes``.
 
         An agreement comes after the one it supersedes (friendship, then the twinning that
@@ -260,7 +254,9 @@ class Registry:
         dated ones that do not depend on it. A ``supersedes`` cycle (an error in the data) is
         broken by leaving out a link that contradicts the dates.
         """
-        key_a, key_b = _place_key(a), _place_key(b)
+        key_a, key_b = self._key(a), self._key(b)
+        if key_a is None or key_b is None:
+            return []
         with_b = set(self._by_place.get(key_b, ()))
         positions = [p for p in self._by_place.get(key_a, ()) if p in with_b]
         if key_a == key_b:

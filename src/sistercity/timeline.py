@@ -37,7 +37,8 @@ import attrs
 
 from ._agreements import Agreement, EventType, Status, replay, resolve_actor
 from ._dates import PartialDate, as_day
-from ._places import City, PlaceKey, name_key
+from ._identity import AmbiguousPlace, resolve_place
+from ._places import City, PlaceKey
 from ._report import SisterCityError
 from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt
 
@@ -141,35 +142,29 @@ def bar_spans(
 def _place_matcher(
     agreements: Sequence[Agreement], place: City | PlaceKey | str
 ) -> tuple[Callable[[City], bool], str]:
-    """A test for "is this party the place?", and the place's label for titles."""
-    if isinstance(place, City):
-        wanted_key: PlaceKey = place.key
-        return (lambda c: c.key == wanted_key), place.label()
-    if isinstance(place, tuple) or _WIKIDATA.fullmatch(place) or place.startswith("geonames:"):
-        wanted_key = place
-    else:
-        wanted = name_key(place)
-        keys: dict[PlaceKey, City] = {}
-        for agreement in agreements:
-            for party in agreement.parties:
-                names = {name_key(party.name), name_key(party.label())}
-                names.update(name_key(f.name) for f in party.former_names)
-                if wanted in names:
-                    keys.setdefault(party.key, party)
-        if len(keys) > 1:
-            found = "; ".join(f"{c.label()} [{c.wikidata or c.key}]" for c in keys.values())
-            raise NoSuchPlace(
-                f"place {place!r} names {len(keys)} different places ({found}); "
-                "give its Wikidata id or 'name (CC)'"
-            )
-        if not keys:
-            raise NoSuchPlace(f"no agreement has a party {place!r}")
-        wanted_key = next(iter(keys))
+    """A test for "is this party the place?", and the place's label for titles.
+
+    ``place`` is a place reference, resolved as everywhere (``_identity.resolve_place``).
+    """
+    places: dict[PlaceKey, City] = {}
     for agreement in agreements:
         for party in agreement.parties:
-            if party.key == wanted_key:
-                return (lambda c: c.key == wanted_key), party.label()
-    raise NoSuchPlace(f"no agreement has a party with the key {place!r}")
+            places.setdefault(party.key, party)
+    try:
+        wanted_key = resolve_place(place, list(places.values()))
+    except AmbiguousPlace as exc:
+        raise NoSuchPlace(str(exc)) from None
+    if wanted_key is None or wanted_key not in places:
+        hint = ""
+        if isinstance(place, str):
+            formerly = [c for c in places.values() if any(f.name == place for f in c.former_names)]
+            if formerly:
+                hint = (
+                    f"; {place!r} is a former name of {formerly[0].label()}: give its present "
+                    "name, its Wikidata id or 'name (CC)'"
+                )
+        raise NoSuchPlace(f"no agreement has a party {place!r}{hint}")
+    return (lambda c: c.key == wanted_key), places[wanted_key].label()
 
 
 def _ticks(first: dt.date, last: dt.date) -> tuple[int, int, int]:
