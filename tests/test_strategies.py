@@ -134,3 +134,27 @@ def test_agreements_are_built_with_the_python_constructors() -> None:
 def test_today_does_not_matter_to_valid_records() -> None:
     record = find(records(2020, 2025), lambda r: len(events_of(r)) > 1, settings=SEARCH)
     assert sc.validate(record, today=dt.date(2026, 1, 1)).ok
+
+
+def test_without_hypothesis_the_strategies_name_their_extra() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n"
+        "    import sistercity.strategies\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'sistercity[strategies]'" in result.stdout
+
+
+def test_the_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    import sistercity
+
+    assert sistercity.__version__ == version("sistercity")

@@ -32,10 +32,11 @@ from ._report import (
     UnknownRuleError,
 )
 from ._terms import TERMS, kind_for_term
+from ._version import VERSION
 from .serialization import from_dict, to_dict, validate
 from .validation import validate_file, validate_records
 
-__version__ = "0.1.0.dev0"
+__version__ = VERSION
 
 __all__ = [
     "RULES",

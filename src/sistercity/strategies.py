@@ -36,7 +36,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final, NamedTuple, TypeAlias
 
 import pycountry
-from hypothesis import strategies as st
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as exc:  # pragma: no cover - tested in a subprocess
+    raise ModuleNotFoundError(
+        "sistercity.strategies needs Hypothesis: install the extra with "
+        "pip install 'sistercity[strategies]'",
+        name=exc.name,
+    ) from exc
 
 from ._agreements import Agreement, AgreementKind, Event, EventType
 from ._dates import PartialDate

@@ -32,6 +32,7 @@ from .._catalogue import RULES, Rule
 from .._places import City
 from .._record import check_record
 from .._report import Issue, Severity
+from .._version import VERSION
 from ..validation import Validation
 from ._args import (
     Parser,
@@ -417,9 +418,8 @@ def build_parser(extensions: Iterable[str] = EXTENSIONS) -> Parser:
         prog="sistercity",
         description="Model and validate sister-city agreements (see 'sistercity COMMAND -h').",
     )
-    from .. import __version__
 
-    parser.add_argument("--version", action="version", version=f"sistercity {__version__}")
+    parser.add_argument("--version", action="version", version=f"sistercity {VERSION}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser(
