@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 DEV_STAMP := $(VENV)/.dev-installed
 RUN_STAMP := $(VENV)/.run-installed
 
-.PHONY: test demo docs lint typecheck pytest install bench clean
+.PHONY: test demo docs lint typecheck pytest install install-check bench clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "sistercity needs Python 3.11 or newer")'
@@ -39,7 +39,17 @@ docs: $(DEV_STAMP)
 	$(PY) -m sphinx -E -n -W --keep-going -q -b html docs docs/_build/html
 	@echo "HTML in docs/_build/html/index.html"
 
-test: lint typecheck pytest docs
+# The core installs from binary wheels alone: build the wheel, install it with
+# --only-binary :all: into a fresh virtual environment, and validate the bundled data.
+install-check: $(DEV_STAMP)
+	rm -rf build/install-check && mkdir -p build/install-check
+	$(PY) -m pip wheel -q --no-deps -w build/install-check/dist .
+	$(PYTHON) -m venv build/install-check/venv
+	build/install-check/venv/bin/python -m pip install -q --only-binary :all: build/install-check/dist/sistercity-*.whl
+	build/install-check/venv/bin/sistercity validate examples/data/agreements.jsonl
+	@echo "install-check: the core installed from binary wheels and validated the bundled data"
+
+test: lint typecheck pytest docs install-check
 
 demo: $(RUN_STAMP)
 	@for f in examples/*.py; do echo "== $$f"; $(PY) $$f || exit 1; echo; done
