@@ -50,4 +50,6 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(attrs|attr|cattrs|hypothesis|networkx|pandas)(\..*)?"),
     (r"py:.*", r"(Any|Final|Literal|TypeAlias|Callable|Iterable|Iterator|Mapping|Sequence)"),
     (r"py:.*", r"(datetime|date|Path|PathLike|IO|BinaryIO|TextIO|ModuleType|Element)"),
+    # type aliases of custom rules' functions, described in prose on the API page
+    (r"py:.*", r"(RecordCheck|CollectionCheck)"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import _construct  # noqa: F401  (installs the construction check)
-from ._agreements import Agreement, AgreementKind, Event, EventType, Status
+from ._agreements import Agreement, AgreementKind, Event, EventType, NotAParty, Status
 from ._catalogue import (
     RULES,
     Rule,
@@ -20,6 +20,7 @@ from ._catalogue import (
     unregister_rule,
 )
 from ._dates import InvalidDate, PartialDate, Precision, parse_lenient
+from ._identity import AmbiguousPlace
 from ._places import City, FormerName, PlaceKey, PlaceLevel
 from ._registry import Registry
 from ._report import (
@@ -43,6 +44,7 @@ __all__ = [
     "TERMS",
     "Agreement",
     "AgreementKind",
+    "AmbiguousPlace",
     "City",
     "Event",
     "EventType",
@@ -50,6 +52,7 @@ __all__ = [
     "InvalidAgreement",
     "InvalidDate",
     "Issue",
+    "NotAParty",
     "PartialDate",
     "PlaceKey",
     "PlaceLevel",

@@ -4,7 +4,7 @@ Readers stream: :func:`read` yields one :class:`Item` per record (a non-blank li
 element or a CSV row) with the file name, the physical line where the record starts and its
 index, and keeps nothing once the caller moves on. An item that cannot be read (invalid UTF-8,
 invalid JSON, a number outside the 64-bit integer range, a non-finite number, a lone surrogate,
-nesting deeper than :data:`MAX_DEPTH`) carries one ``malformed-record`` issue at that line, and
+nesting deeper than ``MAX_DEPTH`` (256)) carries one ``malformed-record`` issue at that line, and
 reading goes on. Checking the raw values is the validation loop's (``sistercity.validation``).
 """
 
@@ -153,7 +153,7 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
 
     Refused, with the path of the offending value: invalid UTF-8, invalid JSON, ``NaN`` and
     ``Infinity``, numbers that overflow a double, integers outside the 64-bit range, lone
-    surrogates and nesting deeper than :data:`MAX_DEPTH`.
+    surrogates and nesting deeper than ``MAX_DEPTH`` (256).
 
     >>> parse_json(b'{"geonames": 1e400}')
     (None, ('$.geonames', 'number 1e400 is not finite'))

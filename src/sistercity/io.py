@@ -4,7 +4,7 @@ Readers stream: :func:`read` yields one :class:`Item` per record (a non-blank li
 element or a CSV row) with the file name, the physical line where the record starts and its
 index, and keeps nothing once the caller moves on. An item that cannot be read (invalid UTF-8,
 invalid JSON, a number outside the 64-bit integer range, a non-finite number, a lone surrogate,
-nesting deeper than :data:`MAX_DEPTH`) carries one ``malformed-record`` issue at that line, and
+nesting deeper than ``MAX_DEPTH`` (256)) carries one ``malformed-record`` issue at that line, and
 reading goes on. The raw values are then checked by :func:`sistercity._record.check_record`.
 
 Writers are canonical and atomic: the same agreements give the same bytes every time, in the
