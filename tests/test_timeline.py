@@ -325,3 +325,18 @@ def test_a_title_replaces_the_heading() -> None:
     root = parse(render([manchester_spb()], today=TODAY, title="The 2022 suspensions"))
     title = root.find("svg:title", NS)
     assert title is not None and title.text == "The 2022 suspensions"
+
+
+def test_many_undated_events_lie_between_their_dated_neighbours() -> None:
+    """The stretch of an undated event ends at the next dated event, however far it is."""
+    events = [sc.Event("signed", "1962")]
+    events += [sc.Event("renewed") for _ in range(50)]
+    events += [sc.Event("suspended", "2022-02-26", reason="invasion"), sc.Event("reinstated")]
+    link = sc.Agreement("x", "twinning", [sc.City("A", "FR"), sc.City("B", "DE")], events)
+    from sistercity.timeline import bar_spans
+
+    spans = bar_spans(link, dt.date(2024, 1, 1))
+    suspended = dt.date(2022, 2, 26)
+    assert all(span.end == suspended for span in spans[1:51])
+    assert spans[1].start == dt.date(1963, 1, 1)
+    assert spans[-1].end == dt.date(2024, 1, 1)  # nothing dated follows: up to today

@@ -114,6 +114,15 @@ def bar_spans(
         steps.append((event.type, actor, event.by is not None))
     statuses = [t.status for t in replay(steps, len(agreement.parties))]
     dates = [event.date for event in agreement.events]
+    # the earliest day of the next dated event after each position, found in one backward
+    # sweep, so that many undated events cost linear time
+    following: list[dt.date | None] = [None] * len(dates)
+    upcoming: dt.date | None = None
+    for index in range(len(dates) - 1, -1, -1):
+        following[index] = upcoming
+        date = dates[index]
+        if date is not None:
+            upcoming = date.earliest
     one_day = dt.timedelta(days=1)
     spans: list[EventSpan] = []
     previous_end: dt.date | None = None
@@ -121,8 +130,8 @@ def bar_spans(
         if date is not None:
             start, end = date.earliest, date.latest + one_day
         else:
-            following = next((d.earliest for d in dates[index + 1 :] if d is not None), None)
-            end = following if following is not None else today
+            after = following[index]
+            end = after if after is not None else today
             start = previous_end if previous_end is not None else (origin or end)
             start = min(start, end)
         spans.append(
