@@ -340,3 +340,31 @@ def test_many_undated_events_lie_between_their_dated_neighbours() -> None:
     assert all(span.end == suspended for span in spans[1:51])
     assert spans[1].start == dt.date(1963, 1, 1)
     assert spans[-1].end == dt.date(2024, 1, 1)  # nothing dated follows: up to today
+
+
+def test_a_bad_sistercity_today_is_one_line_and_status_2_as_in_validate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One --today parser: timeline printed a traceback where validate said one line."""
+    source = tmp_path / "links.jsonl"
+    write_records(source, [sc.to_dict(manchester_spb())])
+    monkeypatch.setenv("SISTERCITY_TODAY", "26 Feb 2022")
+    for argv in (["timeline", str(source)], ["validate", str(source)]):
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].startswith("sistercity: error: SISTERCITY_TODAY: ")
+
+
+def test_a_bad_json_element_is_located_as_validate_locates_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One formatter: a bad element of b.json is b.json[1] in timeline as in validate."""
+    source = tmp_path / "b.json"
+    good = sc.to_dict(manchester_spb())
+    source.write_text(json.dumps([good, {**good, "id": "y", "kind": "twin town"}], indent=2))
+    assert run([str(source), "-o", str(tmp_path / "x.svg")]) == 1
+    timeline_err = capsys.readouterr().err.splitlines()[0]
+    assert cli.main(["validate", "--select", "invalid-kind", str(source)]) == 1
+    validate_out = capsys.readouterr().out.splitlines()[0]
+    assert timeline_err == validate_out
+    assert timeline_err.startswith(f"{source}[1]: error[invalid-kind] $.kind: ")
