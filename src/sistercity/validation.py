@@ -26,12 +26,12 @@ from typing import Any
 import attrs
 
 from ._agreements import Agreement
-from ._catalogue import RuleSelection, run_custom
-from ._collection import CollectionCheck, RecordSummary
+from ._catalogue import RULES, UNIGNORABLE, RuleSelection, run_custom
+from ._collection import CollectionCheck, RecordSummary, summarise
 from ._dates import PartialDate, as_day
 from ._raw import agreement_to_raw
 from ._read import Format, Item, read
-from ._record import check_and_summarise
+from ._record import Summary, check_and_summarise
 from ._report import Issue, RecordRef, Report, Severity
 
 __all__ = ["Outcome", "Validation", "validate_file", "validate_items", "validate_records"]
@@ -90,6 +90,13 @@ class Validation:
         # model objects are built only for custom rules (they take an Agreement) or when asked
         self._build = build or bool(self.custom_record) or bool(self.custom_collection)
         self._kept: list[Agreement] = []
+        # whether a constructed agreement (which breaks no built-in error rule, and cannot be
+        # malformed) can still give a finding the selection wants: a record warning
+        self._member_rules = any(
+            self.selection.wants(rule.id)
+            for rule in RULES.values()
+            if rule.scope == "record" and rule.builtin and rule.id not in UNIGNORABLE
+        )
         self.records = 0
         self.errors = 0
         self.warnings = 0
@@ -143,12 +150,18 @@ class Validation:
         seq = self.records
         self.records += 1
         ref = RecordRef(ref.id, ref.index, ref.file, ref.line, seq=seq)
-        found, _, summary = check_and_summarise(
-            agreement_to_raw(agreement),
-            today=self.today,
-            build=False,
-            summarise=self.collection is not None,
-        )
+        found: list[Issue] = []
+        summary: Summary | None = None
+        if self._member_rules:
+            found, _, summary = check_and_summarise(
+                agreement_to_raw(agreement),
+                today=self.today,
+                build=False,
+                summarise=self.collection is not None,
+            )
+        elif self.collection is not None:
+            # no record rule can find anything the selection wants: skip the record pass
+            summary = summarise(agreement, ref, self.today)[1:]
         issues = [i.located(index=ref.index, id=agreement.id) for i in found if self._keep(i)]
         broken = any(i.is_error for i in found)
         for rule in self.custom_record:
