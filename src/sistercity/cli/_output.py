@@ -263,34 +263,29 @@ class JunitReporter(Reporter):
         )
         for line in self.spool:
             seq, file, at, index, rid, failures = orjson.loads(line)
-            failures = failures + self.late.get(seq, [])
             name = self.locator.where(file, at, index) + (f" {rid}" if rid is not None else "")
-            write(
-                self.out,
-                f"    <testcase classname={_attr(file)} name={_attr(name)}"
-                + ("/>\n" if not failures else ">\n"),
-            )
-            for rule, path, message in failures:
-                text = f"{path}: {message}"
-                write(
-                    self.out,
-                    f"      <failure type={_attr(rule)} message={_attr(text)}>"
-                    f"{escape(xml_text(text))}</failure>\n",
-                )
-            if failures:
-                write(self.out, "    </testcase>\n")
+            self._testcase(file, name, failures + self.late.get(seq, []))
         if loose:
-            write(self.out, '    <testcase classname="(input)" name="(input)">\n')
-            for rule, path, message in loose:
-                text = f"{path}: {message}"
-                write(
-                    self.out,
-                    f"      <failure type={_attr(rule)} message={_attr(text)}>"
-                    f"{escape(xml_text(text))}</failure>\n",
-                )
-            write(self.out, "    </testcase>\n")
+            self._testcase("(input)", "(input)", loose)
         write(self.out, "  </testsuite>\n</testsuites>\n")
         self.spool.close()
+
+
+    def _testcase(self, classname: str, name: str, failures: list[list[str]]) -> None:
+        """One ``testcase`` element, with a ``failure`` for each ``[rule, path, message]``."""
+        head = f"    <testcase classname={_attr(classname)} name={_attr(name)}"
+        if not failures:
+            write(self.out, head + "/>\n")
+            return
+        write(self.out, head + ">\n")
+        for rule, path, message in failures:
+            text = f"{path}: {message}"
+            write(
+                self.out,
+                f"      <failure type={_attr(rule)} message={_attr(text)}>"
+                f"{escape(xml_text(text))}</failure>\n",
+            )
+        write(self.out, "    </testcase>\n")
 
 
 def _attr(text: str) -> str:
