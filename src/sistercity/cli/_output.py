@@ -270,7 +270,6 @@ class JunitReporter(Reporter):
         write(self.out, "  </testsuite>\n</testsuites>\n")
         self.spool.close()
 
-
     def _testcase(self, classname: str, name: str, failures: list[list[str]]) -> None:
         """One ``testcase`` element, with a ``failure`` for each ``[rule, path, message]``."""
         head = f"    <testcase classname={_attr(classname)} name={_attr(name)}"
