@@ -3,17 +3,20 @@
 The pictures (:mod:`sistercity.timeline`, :mod:`sistercity.diagram`) are built as an
 :mod:`xml.etree.ElementTree` tree and written as text, so they need no drawing library. Colours
 follow the Okabe-Ito palette, which stays readable for the common kinds of colour blindness.
+
+Pictures show data, and data is hostile: :meth:`Canvas.to_string` passes the document through
+:func:`sistercity._text.xml_text`, so it is well-formed XML 1.0 whatever the records hold in
+texts, titles, descriptions and attributes (a character XML cannot hold is shown as U+FFFD;
+ElementTree escapes markup, and tab, newline and carriage return in attributes).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Final
 
+from ._text import xml_text
 from ._vocab import Status
 
 __all__ = [
@@ -21,7 +24,6 @@ __all__ = [
     "SVG_NS",
     "Canvas",
     "fmt",
-    "write_atomic",
 ]
 
 SVG_NS: Final = "http://www.w3.org/2000/svg"
@@ -175,21 +177,12 @@ class Canvas:
         return element
 
     def to_string(self) -> str:
-        """The document as text, with an XML declaration and a final newline."""
+        """The document as text, with an XML declaration and a final newline.
+
+        Well-formed whatever the texts and attributes hold: one pass of
+        :func:`~sistercity._text.xml_text` over the serialised document, which also covers
+        elements added to :attr:`root` directly.
+        """
         ET.indent(self.root, space=" ")
-        body = ET.tostring(self.root, encoding="unicode")
+        body = xml_text(ET.tostring(self.root, encoding="unicode"))
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) through a temporary file and a rename: never half a file."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
