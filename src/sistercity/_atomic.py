@@ -78,12 +78,12 @@ def refuse_same_file(output: str | os.PathLike[str], inputs: Iterable[str | os.P
     if not stat.S_ISREG(target.st_mode):
         return
     for path in inputs:
-        found = _stat_input(os.fspath(path))
+        given = os.fspath(path)
+        found = _stat_input(given)
         if found is not None and os.path.samestat(found, target):
+            what = "standard input" if given == STDOUT else f"the input {given}"
             raise SameFileError(
-                errno.EEXIST,
-                f"{name} is the same file as the input {os.fspath(path)}; "
-                "writing it would destroy the input",
+                errno.EEXIST, f"{name} is the same file as {what}; writing it would destroy it"
             )
 
 

@@ -4,10 +4,12 @@ The pictures (:mod:`sistercity.timeline`, :mod:`sistercity.diagram`) are built a
 :mod:`xml.etree.ElementTree` tree and written as text, so they need no drawing library. Colours
 follow the Okabe-Ito palette, which stays readable for the common kinds of colour blindness.
 
-Pictures show data, and data is hostile: :meth:`Canvas.to_string` passes the document through
-:func:`sistercity._text.xml_text`, so it is well-formed XML 1.0 whatever the records hold in
-texts, titles, descriptions and attributes (a character XML cannot hold is shown as U+FFFD;
-ElementTree escapes markup, and tab, newline and carriage return in attributes).
+Pictures show data, and data is hostile. Texts, titles, descriptions and attribute values go
+into the tree through :func:`sistercity._text.printable`, so control and bidirectional
+formatting characters read ``\\x1b``, ``\\u202e`` as in every human-readable output; and
+:meth:`Canvas.to_string` passes the document through :func:`sistercity._text.xml_text`, so it
+is well-formed XML 1.0 whatever the records hold (what XML cannot hold, such as U+FFFF or a
+lone surrogate, is shown as U+FFFD; ElementTree escapes the markup characters).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Final
 
-from ._text import xml_text
+from ._text import printable, xml_text
 from ._vocab import Status
 
 __all__ = [
@@ -58,8 +60,13 @@ def _attrs(values: Mapping[str, object]) -> dict[str, str]:
         if value is None:
             continue
         name = key.rstrip("_").replace("_", "-")
-        out[name] = fmt(value) if isinstance(value, float) else str(value)
+        out[name] = fmt(value) if isinstance(value, float) else printable(str(value))
     return out
+
+
+def _set_text(element: ET.Element, text: str) -> ET.Element:
+    element.text = printable(text)
+    return element
 
 
 class Canvas:
@@ -99,11 +106,9 @@ class Canvas:
                 }
             ),
         )
-        title_el = ET.SubElement(self.root, "title", {"id": f"{id_prefix}-title"})
-        title_el.text = title
+        _set_text(ET.SubElement(self.root, "title", _attrs({"id": f"{id_prefix}-title"})), title)
         if desc:
-            desc_el = ET.SubElement(self.root, "desc", {"id": f"{id_prefix}-desc"})
-            desc_el.text = desc
+            _set_text(ET.SubElement(self.root, "desc", _attrs({"id": f"{id_prefix}-desc"})), desc)
         # an opaque background, so the picture reads the same on a dark page
         self.background = self.rect(
             self.root, 0, 0, width, height, fill="#FFFFFF", class_="background"
@@ -122,7 +127,7 @@ class Canvas:
         """Add a ``<g>``, with a ``<title>`` child (a tooltip, read by screen readers)."""
         g = ET.SubElement(parent, "g", _attrs(attrs))
         if title is not None:
-            ET.SubElement(g, "title").text = title
+            _set_text(ET.SubElement(g, "title"), title)
         return g
 
     @staticmethod
@@ -172,9 +177,7 @@ class Canvas:
         """Add a text."""
         values: dict[str, object] = {"x": float(x), "y": float(y)}
         values.update(attrs)
-        element = ET.SubElement(parent, "text", _attrs(values))
-        element.text = content
-        return element
+        return _set_text(ET.SubElement(parent, "text", _attrs(values)), content)
 
     def to_string(self) -> str:
         """The document as text, with an XML declaration and a final newline.
