@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from sistercity._atomic import Output, SameFileError, refuse_same_file, write_bytes
+from sistercity._atomic import (
+    Output,
+    SameFileError,
+    refuse_same_file,
+    remove_temporary_files,
+    write_bytes,
+)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -230,3 +236,14 @@ def test_standard_input_redirected_from_the_output(
         monkeypatch.setattr(sys, "stdin", stdio.TextIOWrapper(stream))
         with pytest.raises(SameFileError, match="standard input"):
             refuse_same_file(data, ["-"])
+
+
+def test_a_lost_output_is_swept_by_remove_temporary_files(tmp_path: Path) -> None:
+    """An exception between two statements can lose a writer; the sweep still finds its file."""
+    output = Output(tmp_path / "out.txt")
+    output.stream.write(b"partial")
+    assert len(leftovers(tmp_path)) == 1
+    remove_temporary_files()
+    assert leftovers(tmp_path) == []
+    output.abort()  # and the writer's own cleanup later is harmless
+    assert not (tmp_path / "out.txt").exists()

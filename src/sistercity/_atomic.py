@@ -1,4 +1,4 @@
-"""Safe output: the one way the program writes a file (SPEC §6, "Hostile input and the file system").
+"""Safe output: the one way the program writes a file (SPEC §6, "Hostile input ...").
 
 Every command that writes a file (``convert``, ``timeline -o``, ``import … -o``) and the
 library's :func:`sistercity.io.write` go through :class:`Output`:
@@ -37,6 +37,7 @@ __all__ = [
     "Output",
     "SameFileError",
     "refuse_same_file",
+    "remove_temporary_files",
     "write_bytes",
 ]
 
@@ -45,6 +46,8 @@ STDOUT: Final = "-"
 #: Paths under these folders are devices and views of open files: streams, never replaced.
 _SPECIAL: Final = ("/dev/", "/proc/")
 _MAX_LINKS: Final = 40
+#: The temporary files of the outputs in progress, for :func:`remove_temporary_files`.
+_LIVE: Final[set[str]] = set()
 
 
 class SameFileError(OSError):
@@ -60,7 +63,9 @@ def _stat_input(path: str) -> os.stat_result | None:
         return None
 
 
-def refuse_same_file(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:
+def refuse_same_file(
+    output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]
+) -> None:
     """Raise :class:`SameFileError` when ``output`` is the same regular file as an input.
 
     Files are compared by device and inode, after following symlinks, so a hard link, a
@@ -126,29 +131,37 @@ class Output:
                 if not os.access(self._target, os.W_OK):
                     raise PermissionError(errno.EACCES, "permission denied", self.path)
                 self._mode = stat.S_IMODE(found.st_mode)
-        self.stream: IO[bytes] = self._spool() if self.is_stream else self._temporary()
         self._open = True
+        self.stream: IO[bytes] = self._spool() if self.is_stream else self._temporary()
 
     def _spool(self) -> IO[bytes]:
         # unnamed: nothing to remove if the run is killed
-        return tempfile.TemporaryFile()  # noqa: SIM115 - closed by commit or abort
+        return tempfile.TemporaryFile()  # closed by commit or abort
 
     def _temporary(self) -> IO[bytes]:
         assert self._target is not None
         folder, name = os.path.split(self._target)
         while True:
-            # the name is kept before the file exists, so an interruption right after the
-            # open still finds it to remove
-            self._tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+            # the name is kept before the file exists, so that an interruption right after the
+            # open (a signal turned into an exception) still finds it to remove
+            tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+            self._tmp = tmp
+            _LIVE.add(tmp)
             try:
-                fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:  # not ours: try another name
+                _LIVE.discard(tmp)
                 self._tmp = None
                 continue
             except BaseException:
-                self._tmp = None
+                self.abort()
                 raise
-            return os.fdopen(fd, "wb")
+            try:
+                return os.fdopen(fd, "wb")
+            except BaseException:
+                os.close(fd)
+                self.abort()
+                raise
 
     def commit(self) -> None:
         """Move the output into place (a file) or send it (a stream)."""
@@ -172,6 +185,7 @@ class Output:
         if self._mode is not None:
             os.chmod(self._tmp, self._mode)
         os.replace(self._tmp, self._target)
+        _LIVE.discard(self._tmp)
         self._tmp = None
         with contextlib.suppress(OSError):
             folder = os.open(os.path.dirname(self._target), os.O_RDONLY)
@@ -195,12 +209,11 @@ class Output:
     def abort(self) -> None:
         """Drop what was written: the output is left as it was."""
         self._open = False
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no stream yet
             self.stream.close()
         tmp, self._tmp = self._tmp, None
         if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            _remove(tmp)
 
     def __enter__(self) -> Output:
         return self
@@ -210,6 +223,22 @@ class Output:
             self.commit()
         else:
             self.abort()
+
+
+def _remove(tmp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    _LIVE.discard(tmp)
+
+
+def remove_temporary_files() -> None:
+    """Remove every temporary file of an output not yet committed or aborted.
+
+    The last word of a run stopped by a signal: an exception can reach a writer between two
+    statements, before it knows it has a file to remove; this finds the file all the same.
+    """
+    for tmp in list(_LIVE):
+        _remove(tmp)
 
 
 def _to_stdout(spool: IO[bytes]) -> None:

@@ -1,4 +1,4 @@
-"""Small helpers to build SVG pictures with the standard library only.
+r"""Small helpers to build SVG pictures with the standard library only.
 
 The pictures (:mod:`sistercity.timeline`, :mod:`sistercity.diagram`) are built as an
 :mod:`xml.etree.ElementTree` tree and written as text, so they need no drawing library. Colours
@@ -6,7 +6,7 @@ follow the Okabe-Ito palette, which stays readable for the common kinds of colou
 
 Pictures show data, and data is hostile. Texts, titles, descriptions and attribute values go
 into the tree through :func:`sistercity._text.printable`, so control and bidirectional
-formatting characters read ``\\x1b``, ``\\u202e`` as in every human-readable output; and
+formatting characters read ``\x1b``, ``\u202e`` as in every human-readable output; and
 :meth:`Canvas.to_string` passes the document through :func:`sistercity._text.xml_text`, so it
 is well-formed XML 1.0 whatever the records hold (what XML cannot hold, such as U+FFFF or a
 lone surrogate, is shown as U+FFFD; ElementTree escapes the markup characters).

@@ -386,7 +386,7 @@ def dumps(
     *,
     escape_formulas: bool = False,
 ) -> bytes:
-    """The canonical bytes of ``agreements`` in ``format`` (``escape_formulas``: see :func:`dump`)."""
+    """The canonical bytes of ``agreements`` in ``format`` (``escape_formulas``: :func:`dump`)."""
     out = io.BytesIO()
     dump(agreements, out, format, escape_formulas=escape_formulas)
     return out.getvalue()

@@ -31,6 +31,7 @@ import orjson
 
 from .. import io as recordio
 from .._agreements import Agreement, resolve_actor
+from .._atomic import remove_temporary_files
 from .._catalogue import RULES, Rule
 from .._places import City
 from .._record import check_record
@@ -337,10 +338,10 @@ def _place(city: City) -> str:
 
 
 def show_text(agreement: Agreement, today: dt.date) -> str:
-    """A readable timeline of one agreement: parties, kind and term, events, status now.
+    r"""A readable timeline of one agreement: parties, kind and term, events, status now.
 
     Control and bidirectional formatting characters in the data are shown escaped
-    (``\\x1b``, ``\\u202e``): each line of the text is one line on a terminal.
+    (``\x1b``, ``\u202e``): each line of the text is one line on a terminal.
     """
     lines = [agreement.id]
     kind = agreement.kind.value
@@ -538,6 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = _stopped(f"stopped by {signal.Signals(exc.signum).name}", 128 + exc.signum)
         except KeyboardInterrupt:
             status = _stopped("interrupted", 128 + signal.SIGINT)
+        finally:
+            remove_temporary_files()
         return _flush_stdout(status)
 
 
