@@ -9,8 +9,8 @@ reading goes on. The raw values are then checked by :func:`sistercity._record.ch
 
 Writers are canonical and atomic: the same agreements give the same bytes every time, in the
 key order of :func:`sistercity.to_dict`, and :func:`write` goes through a temporary file in the
-same directory and a rename, so a crash never leaves half a file (the one safe output of
-:mod:`sistercity._atomic`: symlinks followed, devices and FIFOs written as streams).
+same directory and a rename, so a crash never leaves half a file (the one safe output of the
+program: symlinks followed, devices and FIFOs written as streams; see the Safety page).
 
 >>> from sistercity import Agreement, City, Event
 >>> a = Agreement(
@@ -332,7 +332,7 @@ def open_writer(
 
     Nothing appears at ``path`` until :meth:`RecordWriter.commit`; :meth:`RecordWriter.abort`
     (or an exception inside the ``with`` block) leaves ``path`` as it was. ``path`` is written
-    as :class:`sistercity._atomic.Output` says: a symlink is followed, a device or FIFO is
+    as every output of the program is: a symlink is followed, a device or FIFO is
     written to as a stream, ``-`` is standard output. ``escape_formulas`` (CSV only) prefixes
     every cell that a spreadsheet would run as a formula with ``'``.
     """
