@@ -585,7 +585,8 @@ def _duplicate_groups(
     trees = [forest.tree[rid] for rid in ids]
     ends = [_NEVER if r.end is None else r.end for r in rec]
     kinds = [_KIND_INDEX[r.kind] for r in rec]
-    order = sorted(range(n), key=lambda i: -1 if rec[i].start is None else rec[i].start)
+    starts = [-1 if r.start is None else r.start for r in rec]
+    order = sorted(range(n), key=starts.__getitem__)
     pools = [_Pool() for _ in _ALL_POOLS]
     closing: list[tuple[int, int]] = []  # (end, i) of open records with a bounded end
     for x in order:

@@ -1,19 +1,24 @@
-"""Small helpers to build SVG pictures with the standard library only.
+r"""Small helpers to build SVG pictures with the standard library only.
 
 The pictures (:mod:`sistercity.timeline`, :mod:`sistercity.diagram`) are built as an
 :mod:`xml.etree.ElementTree` tree and written as text, so they need no drawing library. Colours
 follow the Okabe-Ito palette, which stays readable for the common kinds of colour blindness.
+
+Pictures show data, and data is hostile. Texts, titles, descriptions and attribute values go
+into the tree through :func:`sistercity._text.printable`, so control and bidirectional
+formatting characters read ``\x1b``, ``\u202e`` as in every human-readable output; and
+:meth:`Canvas.to_string` passes the document through :func:`sistercity._text.xml_text`, so it
+is well-formed XML 1.0 whatever the records hold (what XML cannot hold, such as U+FFFF or a
+lone surrogate, is shown as U+FFFD; ElementTree escapes the markup characters).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Final
 
+from ._text import printable, xml_text
 from ._vocab import Status
 
 __all__ = [
@@ -21,7 +26,6 @@ __all__ = [
     "SVG_NS",
     "Canvas",
     "fmt",
-    "write_atomic",
 ]
 
 SVG_NS: Final = "http://www.w3.org/2000/svg"
@@ -56,8 +60,13 @@ def _attrs(values: Mapping[str, object]) -> dict[str, str]:
         if value is None:
             continue
         name = key.rstrip("_").replace("_", "-")
-        out[name] = fmt(value) if isinstance(value, float) else str(value)
+        out[name] = fmt(value) if isinstance(value, float) else printable(str(value))
     return out
+
+
+def _set_text(element: ET.Element, text: str) -> ET.Element:
+    element.text = printable(text)
+    return element
 
 
 class Canvas:
@@ -97,11 +106,9 @@ class Canvas:
                 }
             ),
         )
-        title_el = ET.SubElement(self.root, "title", {"id": f"{id_prefix}-title"})
-        title_el.text = title
+        _set_text(ET.SubElement(self.root, "title", _attrs({"id": f"{id_prefix}-title"})), title)
         if desc:
-            desc_el = ET.SubElement(self.root, "desc", {"id": f"{id_prefix}-desc"})
-            desc_el.text = desc
+            _set_text(ET.SubElement(self.root, "desc", _attrs({"id": f"{id_prefix}-desc"})), desc)
         # an opaque background, so the picture reads the same on a dark page
         self.background = self.rect(
             self.root, 0, 0, width, height, fill="#FFFFFF", class_="background"
@@ -120,7 +127,7 @@ class Canvas:
         """Add a ``<g>``, with a ``<title>`` child (a tooltip, read by screen readers)."""
         g = ET.SubElement(parent, "g", _attrs(attrs))
         if title is not None:
-            ET.SubElement(g, "title").text = title
+            _set_text(ET.SubElement(g, "title"), title)
         return g
 
     @staticmethod
@@ -170,26 +177,15 @@ class Canvas:
         """Add a text."""
         values: dict[str, object] = {"x": float(x), "y": float(y)}
         values.update(attrs)
-        element = ET.SubElement(parent, "text", _attrs(values))
-        element.text = content
-        return element
+        return _set_text(ET.SubElement(parent, "text", _attrs(values)), content)
 
     def to_string(self) -> str:
-        """The document as text, with an XML declaration and a final newline."""
+        """The document as text, with an XML declaration and a final newline.
+
+        Well-formed whatever the texts and attributes hold: one pass of
+        :func:`~sistercity._text.xml_text` over the serialised document, which also covers
+        elements added to :attr:`root` directly.
+        """
         ET.indent(self.root, space=" ")
-        body = ET.tostring(self.root, encoding="unicode")
+        body = xml_text(ET.tostring(self.root, encoding="unicode"))
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) through a temporary file and a rename: never half a file."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

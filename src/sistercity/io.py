@@ -9,7 +9,8 @@ reading goes on. The raw values are then checked by :func:`sistercity._record.ch
 
 Writers are canonical and atomic: the same agreements give the same bytes every time, in the
 key order of :func:`sistercity.to_dict`, and :func:`write` goes through a temporary file in the
-same directory and a rename, so a crash never leaves half a file.
+same directory and a rename, so a crash never leaves half a file (the one safe output of the
+program: symlinks followed, devices and FIFOs written as streams; see the Safety page).
 
 >>> from sistercity import Agreement, City, Event
 >>> a = Agreement(
@@ -30,18 +31,16 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
-import stat
-import tempfile
 from collections.abc import Iterable, Mapping
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 import orjson
 
 from ._agreements import Agreement
+from ._atomic import Output
 from ._read import (
     _AGREEMENT_COLUMNS,
     _JSON_CELLS,
@@ -58,6 +57,7 @@ from ._read import (
     strict_problem,
 )
 from ._report import InvalidAgreement, Issue, SisterCityError
+from ._text import defuse_formula
 from .serialization import to_dict
 from .validation import validate_items
 
@@ -219,9 +219,14 @@ class _Encoder:
     The one implementation behind :func:`dump`, :func:`dumps` and :class:`RecordWriter`.
     """
 
-    def __init__(self, out: IO[bytes], format: Format) -> None:
+    def __init__(self, out: IO[bytes], format: Format, *, escape_formulas: bool = False) -> None:
+        if escape_formulas and format is not Format.CSV:
+            raise ValueError(
+                f"escape_formulas applies to CSV only (a {format.value} output holds no formulas)"
+            )
         self.out = out
         self.format = format
+        self.escape_formulas = escape_formulas
         self.count = 0
         self._text: io.TextIOWrapper | None = None
         self._csv: Any = None
@@ -241,7 +246,8 @@ class _Encoder:
             body = orjson.dumps(to_dict(agreement), default=_default, option=orjson.OPT_INDENT_2)
             self.out.write((b",\n  " if self.count else b"\n  ") + body.replace(b"\n", b"\n  "))
         else:
-            self._csv.writerow(_csv_row(agreement))
+            row = _csv_row(agreement)
+            self._csv.writerow(map(defuse_formula, row) if self.escape_formulas else row)
         self.count += 1
 
     def finish(self) -> None:
@@ -258,17 +264,23 @@ class _Encoder:
 class RecordWriter:
     """Write agreements one at a time to a file, atomically: see :func:`open_writer`."""
 
-    def __init__(self, path: str | os.PathLike[str], format: Format | str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        format: Format | str | None = None,
+        *,
+        escape_formulas: bool = False,
+    ) -> None:
         self.path = os.fspath(path)
-        if os.path.isdir(self.path):
-            raise IsADirectoryError(f"{self.path!r} is a directory")
-        self.format = format_of(self.path, format)
-        directory = os.path.dirname(os.path.abspath(self.path))
-        fd, self._tmp = tempfile.mkstemp(
-            prefix=f".{os.path.basename(self.path)}.", suffix=".tmp", dir=directory
-        )
-        self._out: BinaryIO | None = os.fdopen(fd, "wb")
-        self._encoder = _Encoder(self._out, self.format)
+        self._output: Output | None = Output(self.path)  # a directory fails here
+        try:
+            self.format = format_of(self.path, format)
+            self._encoder = _Encoder(
+                self._output.stream, self.format, escape_formulas=escape_formulas
+            )
+        except BaseException:
+            self.abort()
+            raise
 
     @property
     def count(self) -> int:
@@ -277,35 +289,28 @@ class RecordWriter:
 
     def write(self, agreement: Agreement) -> None:
         """Add one agreement; raise :class:`UnwritableRecord` (writing nothing) if it cannot."""
-        if self._out is None:
+        if self._output is None:
             raise ValueError("the writer is closed")
         self._encoder.write(agreement)
 
     def commit(self) -> int:
         """Finish the file and move it into place; return the number of agreements written."""
-        out = self._out
-        if out is None:
+        output, self._output = self._output, None
+        if output is None:
             raise ValueError("the writer is closed")
         try:
             self._encoder.finish()
-            os.fsync(out.fileno())
-            out.close()
-            self._out = None
-            os.chmod(self._tmp, _mode_for(self.path))
-            os.replace(self._tmp, self.path)
         except BaseException:
-            self.abort()
+            output.abort()
             raise
+        output.commit()
         return self.count
 
     def abort(self) -> None:
-        """Drop the temporary file: the target is left as it was."""
-        out, self._out = self._out, None
-        if out is not None:
-            with contextlib.suppress(OSError, ValueError):
-                out.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self._tmp)
+        """Drop what was written: the target is left as it was."""
+        output, self._output = self._output, None
+        if output is not None:
+            output.abort()
 
     def __enter__(self) -> RecordWriter:
         return self
@@ -317,56 +322,71 @@ class RecordWriter:
             self.abort()
 
 
-def _mode_for(path: str) -> int:
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def open_writer(path: str | os.PathLike[str], format: Format | str | None = None) -> RecordWriter:
+def open_writer(
+    path: str | os.PathLike[str],
+    format: Format | str | None = None,
+    *,
+    escape_formulas: bool = False,
+) -> RecordWriter:
     """A :class:`RecordWriter` to ``path``: used as a context manager, it commits on success.
 
     Nothing appears at ``path`` until :meth:`RecordWriter.commit`; :meth:`RecordWriter.abort`
-    (or an exception inside the ``with`` block) leaves ``path`` as it was.
+    (or an exception inside the ``with`` block) leaves ``path`` as it was. ``path`` is written
+    as every output of the program is: a symlink is followed, a device or FIFO is
+    written to as a stream, ``-`` is standard output. ``escape_formulas`` (CSV only) prefixes
+    every cell that a spreadsheet would run as a formula with ``'``.
     """
-    return RecordWriter(path, format)
+    return RecordWriter(path, format, escape_formulas=escape_formulas)
 
 
 def write(
     path: str | os.PathLike[str],
     agreements: Iterable[Agreement],
     format: Format | str | None = None,
+    *,
+    escape_formulas: bool = False,
 ) -> int:
     """Write ``agreements`` to ``path`` canonically and atomically; return how many.
 
     The format comes from ``format`` or the extension. When one agreement cannot be written
-    (:class:`UnwritableRecord`), nothing is written and ``path`` is left as it was.
+    (:class:`UnwritableRecord`), nothing is written and ``path`` is left as it was. ``path``
+    and ``escape_formulas`` are as for :func:`open_writer`.
     """
-    with open_writer(path, format) as writer:
+    with open_writer(path, format, escape_formulas=escape_formulas) as writer:
         for agreement in agreements:
             writer.write(agreement)
     return writer.count
 
 
 def dump(
-    agreements: Iterable[Agreement], stream: IO[bytes], format: Format | str = Format.JSONL
+    agreements: Iterable[Agreement],
+    stream: IO[bytes],
+    format: Format | str = Format.JSONL,
+    *,
+    escape_formulas: bool = False,
 ) -> int:
     """Write ``agreements`` canonically to a binary stream as they come; return how many.
 
     Not atomic: an :class:`UnwritableRecord` stops it part way. Use :func:`write` for files.
+    ``escape_formulas`` (CSV only; :class:`ValueError` for another format) prefixes every cell
+    that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with ``'``, so that
+    a spreadsheet shows it as text instead of running it. Such a file is for people, not for
+    round trips: reading it back keeps the ``'``.
     """
-    encoder = _Encoder(stream, Format(format))
+    encoder = _Encoder(stream, Format(format), escape_formulas=escape_formulas)
     for agreement in agreements:
         encoder.write(agreement)
     encoder.finish()
     return encoder.count
 
 
-def dumps(agreements: Iterable[Agreement], format: Format | str = Format.JSONL) -> bytes:
-    """The canonical bytes of ``agreements`` in ``format``."""
+def dumps(
+    agreements: Iterable[Agreement],
+    format: Format | str = Format.JSONL,
+    *,
+    escape_formulas: bool = False,
+) -> bytes:
+    """The canonical bytes of ``agreements`` in ``format`` (``escape_formulas``: :func:`dump`)."""
     out = io.BytesIO()
-    dump(agreements, out, format)
+    dump(agreements, out, format, escape_formulas=escape_formulas)
     return out.getvalue()

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NoReturn
 
 from .. import io as recordio
+from .._atomic import STDOUT, SameFileError, refuse_same_file
 from .._catalogue import RuleSelection
 from .._dates import PartialDate, as_day
 from .._report import SisterCityError, UnknownRuleError
-from ._output import Locator
+from ._output import Locator, OutputError
 
 _FORMATS = tuple(f.value for f in recordio.Format)
 
@@ -88,6 +89,28 @@ def open_input(
     if locator is not None and fmt is recordio.Format.JSON:
         locator.json_files.add(path)
     return items
+
+
+def check_output(command: str, output: str, inputs: Iterable[str]) -> None:
+    """Refuse an output before anything is written: a directory, or the same file as an input.
+
+    The one check of every command that writes a file (``convert``, ``timeline -o``,
+    ``import … -o``): :class:`UsageError` (status 2) when it fails.
+    """
+    if output != STDOUT and os.path.isdir(output):
+        raise UsageError(f"sistercity {command}: error: {output}: is a directory")
+    try:
+        refuse_same_file(output, inputs)
+    except SameFileError as exc:
+        raise UsageError(f"sistercity {command}: error: {exc.strerror}") from None
+
+
+def output_failed(command: str, output: str, exc: OSError) -> UsageError | OutputError:
+    """The error for an output that could not be written: standard output's, or a file's."""
+    reason = exc.strerror or str(exc)
+    if output == STDOUT:
+        return OutputError(f"cannot write the output: {reason}")
+    return UsageError(f"sistercity {command}: error: cannot write {output}: {reason}")
 
 
 def add_input_format(parser: argparse.ArgumentParser) -> None:

@@ -3,20 +3,22 @@
 :func:`add_parser` adds the ``import`` subcommand to the program's parser; its handlers return
 the exit status: 0 when every row or statement was imported, 1 when some were refused, 2 when
 the command could not do its job (no such file, a bad mapping file, an unreadable input, an
-output that cannot be written). Issues go to standard error as
-``FILE:LINE: severity[rule] $.path: message``, then the counts.
+output that cannot be written or that is one of the inputs). Issues go to standard error as
+``FILE:LINE: severity[rule] $.path: message``, then the counts; ``-o -`` writes the records to
+standard output.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from .._report import Issue, SisterCityError
+from .._text import printable
 from ..importers import ImportResult
+from ._args import check_output, output_failed
 from ._output import Locator, write
 
 __all__ = ["add_parser", "format_issue", "run_table", "run_wikidata"]
@@ -25,6 +27,10 @@ __all__ = ["add_parser", "format_issue", "run_table", "run_wikidata"]
 def format_issue(issue: Issue) -> str:
     """``FILE:LINE: severity[rule] $.path: message``, as ``validate`` writes issues."""
     return Locator().text(issue)
+
+
+def _say(stream: TextIO, line: str) -> None:
+    write(stream, printable(line) + "\n")
 
 
 def _counts(what: Mapping[str, int]) -> str:
@@ -48,24 +54,30 @@ def _report(result: ImportResult, unit: str, out: str, stream: TextIO) -> None:
     errors = sum(1 for i in result.issues if i.is_error)
     lines.append(f"issues: {errors} errors, {len(result.issues) - errors} warnings")
     for line in lines:
-        print(line, file=stream)
+        _say(stream, line)
 
 
-def _run(args: argparse.Namespace, unit: str, work: Callable[[], ImportResult]) -> int:
+def _run(
+    args: argparse.Namespace, unit: str, inputs: list[str], work: Callable[[], ImportResult]
+) -> int:
     stream: TextIO = getattr(args, "stderr", None) or sys.stderr
+    output: str = args.output
+    check_output("import", output, inputs)
     try:
         result = work()
     except SisterCityError as exc:
-        print(f"sistercity import: {exc}", file=stream)
+        _say(stream, f"sistercity import: {exc}")
         return 2
     from ..io import write as write_records
 
     try:
-        write_records(args.output, result.agreements, "jsonl" if _is_jsonl(args.output) else None)
-    except (OSError, SisterCityError) as exc:
-        print(f"sistercity import: cannot write {args.output}: {exc}", file=stream)
+        write_records(output, result.agreements, "jsonl" if _is_jsonl(output) else None)
+    except OSError as exc:
+        raise output_failed("import", output, exc) from None
+    except SisterCityError as exc:
+        _say(stream, f"sistercity import: cannot write {output}: {exc}")
         return 2
-    _report(result, unit, args.output, stream)
+    _report(result, unit, "standard output" if output == "-" else output, stream)
     return 0 if result.ok else 1
 
 
@@ -77,20 +89,16 @@ def run_wikidata(args: argparse.Namespace) -> int:
     """The handler of ``sistercity import wikidata FILE... -o OUT [--lang L]``."""
     from ..importers.wikidata import import_wikidata
 
-    return _run(args, "statements", lambda: import_wikidata(args.files, lang=args.lang))
+    return _run(
+        args, "statements", list(args.files), lambda: import_wikidata(args.files, lang=args.lang)
+    )
 
 
 def run_table(args: argparse.Namespace) -> int:
     """The handler of ``sistercity import table FILE --map MAPPING.toml -o OUT``."""
     from ..importers.tables import import_table
 
-    return _run(args, "rows", lambda: import_table(args.file, args.map))
-
-
-def _existing_output(value: str) -> str:
-    if os.path.isdir(value):
-        raise argparse.ArgumentTypeError(f"{value!r} is a directory; give a file name")
-    return value
+    return _run(args, "rows", [args.file, args.map], lambda: import_table(args.file, args.map))
 
 
 def add_parser(subparsers: Any) -> None:
@@ -111,8 +119,9 @@ def add_parser(subparsers: Any) -> None:
     )
     wikidata.add_argument("files", nargs="+", metavar="FILE", help="input files")
     wikidata.add_argument(
-        "-o", "--output", required=True, type=_existing_output, metavar="OUT.jsonl"
-    )
+        "-o", "--output", required=True, metavar="OUT.jsonl",
+        help="the records (JSON Lines; .json or .csv by extension); - for standard output",
+    )  # fmt: skip
     wikidata.add_argument(
         "--lang",
         default="en",
@@ -127,5 +136,8 @@ def add_parser(subparsers: Any) -> None:
     )
     table.add_argument("file", metavar="FILE", help="the CSV or TSV file")
     table.add_argument("--map", required=True, metavar="MAPPING.toml", help="the mapping file")
-    table.add_argument("-o", "--output", required=True, type=_existing_output, metavar="OUT.jsonl")
+    table.add_argument(
+        "-o", "--output", required=True, metavar="OUT.jsonl",
+        help="the records (JSON Lines; .json or .csv by extension); - for standard output",
+    )  # fmt: skip
     table.set_defaults(handler=run_table)

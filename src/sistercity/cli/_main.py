@@ -14,12 +14,15 @@ imported leaves its subcommand out.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib
 import io as stdio
 import json
 import os
+import signal
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, Final
@@ -28,10 +31,12 @@ import orjson
 
 from .. import io as recordio
 from .._agreements import Agreement, resolve_actor
+from .._atomic import remove_temporary_files
 from .._catalogue import RULES, Rule
 from .._places import City
 from .._record import check_record
 from .._report import Issue, Severity
+from .._text import printable
 from .._version import VERSION
 from ..validation import Validation
 from ._args import (
@@ -39,7 +44,9 @@ from ._args import (
     UsageError,
     add_input_format,
     add_today,
+    check_output,
     open_input,
+    output_failed,
     parse_today,
     selection,
 )
@@ -98,13 +105,13 @@ class _Validation:
             raise
         except UsageError as exc:
             self.progress.done()
-            print(exc, file=self.err)
+            print(printable(str(exc)), file=self.err)
             entry["error"] = str(exc).split(": error: ", 1)[-1]
             self.failed = True
         except OSError as exc:
             self.progress.done()
             reason = f"{path}: {exc.strerror or exc}"
-            print(f"sistercity: error: {reason}", file=self.err)
+            print(printable(f"sistercity: error: {reason}"), file=self.err)
             entry["error"] = reason
             self.failed = True
         finally:
@@ -147,14 +154,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_convert(args: argparse.Namespace) -> int:
     source: str = args.input
     target: str = args.output
-    if os.path.isdir(target):
-        raise UsageError(f"sistercity convert: error: {target}: is a directory")
+    check_output("convert", target, [source])
     try:
         out_format = recordio.format_of(target, args.output_format)
     except recordio.UnknownFormat as exc:
         raise UsageError(f"sistercity convert: error: {exc}; give --output-format") from None
-    if target == "-":
-        raise UsageError("sistercity convert: error: OUT must be a file (written atomically)")
+    if args.escape_formulas and out_format is not recordio.Format.CSV:
+        raise UsageError(
+            "sistercity convert: error: --escape-formulas applies to CSV output only "
+            f"(the output is {out_format.value}, which holds no formulas)"
+        )
+    # with the records on standard output, every message goes to standard error
+    say = sys.stderr if target == "-" else sys.stdout
     locator = Locator()
     in_format = args.input_format
     is_pipe = os.path.exists(source) and not os.path.isdir(source) and not os.path.isfile(source)
@@ -189,31 +200,34 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         outcome = run.check(item)
         for issue in outcome.issues:
             if issue.is_error:  # convert names what it refuses; validate reports warnings
-                write(sys.stdout, locator.text(issue) + "\n")
+                write(say, locator.text(issue) + "\n")
         digests.append(_digest(item))
         if item.issue is None and not outcome.invalid:
             reason = recordio.unwritable_raw(item.raw, out_format)
             if reason is not None:
                 run.mark_invalid(outcome.seq)
                 issue = item.locate(Issue("unwritable-record", Severity.ERROR, reason, "$.parties"))
-                write(sys.stdout, locator.text(issue) + "\n")
+                write(say, locator.text(issue) + "\n")
     for issue in run.finish():
         if issue.is_error:
-            write(sys.stdout, locator.text(issue) + "\n")
+            write(say, locator.text(issue) + "\n")
     total = run.records
     refused = run.invalid_seqs
     if refused and not args.skip_invalid:
-        print(
-            f"nothing written to {target}: {len(refused)} of {total} records refused "
-            "(--skip-invalid writes the rest)",
-            file=sys.stdout,
+        write(
+            say,
+            printable(
+                f"nothing written to {target}: {len(refused)} of {total} records refused "
+                "(--skip-invalid writes the rest)"
+            )
+            + "\n",
         )
         return 1
     # pass 2: write the rest
     try:
-        writer = recordio.open_writer(target, out_format)
+        writer = recordio.open_writer(target, out_format, escape_formulas=args.escape_formulas)
     except OSError as exc:
-        raise UsageError(f"sistercity convert: error: {target}: {exc.strerror or exc}") from None
+        raise output_failed("convert", target, exc) from None
     left_out: list[str] = []
     try:
         position = -1
@@ -238,15 +252,14 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         ) from None
     except OSError as exc:
         writer.abort()
-        raise UsageError(
-            f"sistercity convert: error: cannot write {target}: {exc.strerror or exc}"
-        ) from None
+        raise output_failed("convert", target, exc) from None
     except BaseException:
         writer.abort()
         raise
     if left_out:
-        print(f"left out {len(left_out)} records: {', '.join(left_out)}", file=sys.stdout)
-    print(f"wrote {written} of {total} records to {target}", file=sys.stdout)
+        write(say, printable(f"left out {len(left_out)} records: {', '.join(left_out)}") + "\n")
+    where = "standard output" if target == "-" else target
+    write(say, printable(f"wrote {written} of {total} records to {where}") + "\n")
     return 1 if refused else 0
 
 
@@ -326,7 +339,11 @@ def _place(city: City) -> str:
 
 
 def show_text(agreement: Agreement, today: dt.date) -> str:
-    """A readable timeline of one agreement: parties, kind and term, events, status now."""
+    r"""A readable timeline of one agreement: parties, kind and term, events, status now.
+
+    Control and bidirectional formatting characters in the data are shown escaped
+    (``\x1b``, ``\u202e``): each line of the text is one line on a terminal.
+    """
     lines = [agreement.id]
     kind = agreement.kind.value
     lines.append(
@@ -361,7 +378,8 @@ def show_text(agreement: Agreement, today: dt.date) -> str:
         lines.extend(f"    {source}" for source in agreement.sources)
     if agreement.notes:
         lines.append(f"  notes:   {agreement.notes}")
-    return "\n".join(lines)
+    # data cannot move the cursor or rewrite a line: control characters are shown escaped
+    return "\n".join(printable(line) for line in lines)
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -446,9 +464,13 @@ def build_parser(extensions: Iterable[str] = EXTENSIONS) -> Parser:
         "--skip-invalid. The output appears whole or not at all.",
     )
     p.add_argument("input", metavar="IN", help="input file, or - for standard input")
-    p.add_argument("output", metavar="OUT", help="output file (.json, .jsonl, .ndjson, .csv)")
+    p.add_argument("output", metavar="OUT", help="output file (.json, .jsonl, .ndjson, .csv), "
+                   "or - for standard output (JSON Lines unless --output-format)")  # fmt: skip
     p.add_argument("--skip-invalid", action="store_true",
                    help="write the valid records, name every record left out, exit 1")  # fmt: skip
+    p.add_argument("--escape-formulas", action="store_true",
+                   help="CSV for spreadsheets: prefix cells starting with = + - @ tab or CR "
+                   "with ' so they are not run as formulas (CSV output only)")  # fmt: skip
     add_input_format(p)
     p.add_argument("--output-format", choices=_FORMATS,
                    help="the output's format (default: from the file's extension)")  # fmt: skip
@@ -504,7 +526,25 @@ def _command_word(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (``python -m sistercity`` exits with it)."""
+    """Run the command line; return the exit status (``python -m sistercity`` exits with it).
+
+    SIGTERM and SIGHUP end the run as SIGINT does, through an exception, so that every writer
+    removes its temporary file; the status is then 128 plus the signal's number. Standard
+    output that cannot be written (a full disk) is one line on standard error and status 2.
+    """
+    with _signals_as_exceptions():
+        try:
+            status = _run(argv)
+        except _Signalled as exc:
+            status = _stopped(f"stopped by {signal.Signals(exc.signum).name}", 128 + exc.signum)
+        except KeyboardInterrupt:
+            status = _stopped("interrupted", 128 + signal.SIGINT)
+        finally:
+            remove_temporary_files()
+        return _flush_stdout(status)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Extension subcommands load only when they may be asked for, so validate starts fast.
     word = _command_word(args_list)
@@ -521,7 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(f"sistercity: error: choose a command: {commands}")
         return handler(args)
     except UsageError as exc:
-        print(str(exc).splitlines()[0] if str(exc) else "sistercity: error", file=sys.stderr)
+        message = str(exc).splitlines()[0] if str(exc) else "sistercity: error"
+        print(printable(message), file=sys.stderr)
         return 2
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, and keep Python from complaining at exit
@@ -531,9 +572,60 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sistercity: error: {exc}", file=sys.stderr)
         _silence_stdout()
         return 2
-    except KeyboardInterrupt:
-        print("sistercity: interrupted", file=sys.stderr)
-        return 130
+
+
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds the stack like ``KeyboardInterrupt``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, frame: object) -> None:
+    raise _Signalled(signum)
+
+
+@contextlib.contextmanager
+def _signals_as_exceptions() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Signalled` for the run, then restore the handlers.
+
+    A signal that is ignored (``nohup``) stays ignored; outside the main thread nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is None or signal.getsignal(number) is signal.SIG_IGN:
+            continue
+        previous[number] = signal.signal(number, _raise_signalled)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _stopped(how: str, status: int) -> int:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"sistercity: {how}", file=sys.stderr)
+    return status
+
+
+def _flush_stdout(status: int) -> int:
+    """Flush standard output now, so that a failure is one line and status 2, not a traceback."""
+    try:
+        flush(sys.stdout)
+    except BrokenPipeError:
+        _silence_stdout()
+    except OutputError as exc:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"sistercity: error: {exc}", file=sys.stderr)
+        _silence_stdout()
+        return 2
+    return status
 
 
 def _silence_stdout() -> None:

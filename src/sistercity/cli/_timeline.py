@@ -7,10 +7,19 @@ import sys
 from typing import Any
 
 from .._agreements import Agreement
-from .._svg import write_atomic
+from .._atomic import write_bytes
 from ..timeline import NoSuchPlace, render
 from ..validation import Validation
-from ._args import UsageError, add_input_format, add_today, open_input, parse_date, parse_today
+from ._args import (
+    UsageError,
+    add_input_format,
+    add_today,
+    check_output,
+    open_input,
+    output_failed,
+    parse_date,
+    parse_today,
+)
 from ._output import Locator, write
 
 __all__ = ["add_parser"]
@@ -35,6 +44,8 @@ def _valid_agreements(
 
 def _run(args: argparse.Namespace) -> int:
     """Handle ``sistercity timeline``."""
+    output: str = "-" if args.output is None else args.output
+    check_output("timeline", output, [args.path])
     today = parse_today(args.today)
     since = None if args.since is None else parse_date(args.since, "--since")
     locator = Locator()
@@ -49,15 +60,10 @@ def _run(args: argparse.Namespace) -> int:
         svg = render(agreements, place=args.place, today=today, since=since, title=args.title)
     except NoSuchPlace as exc:
         raise UsageError(f"sistercity timeline: error: {exc}") from None
-    if args.output in (None, "-"):
-        write(sys.stdout, svg)
-    else:
-        try:
-            write_atomic(args.output, svg)
-        except OSError as exc:
-            raise UsageError(
-                f"sistercity timeline: error: cannot write {args.output}: {exc.strerror or exc}"
-            ) from None
+    try:
+        write_bytes(output, svg.encode("utf-8"))
+    except OSError as exc:
+        raise output_failed("timeline", output, exc) from None
     if errors:
         print(
             f"sistercity timeline: {errors} error(s) in the input; "
@@ -88,7 +94,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "(default: all)",
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE.svg", help="where to write the picture (default: stdout)"
+        "-o",
+        "--output",
+        metavar="FILE.svg",
+        help="where to write the picture (default, or -: standard output)",
     )
     add_today(parser)
     parser.add_argument(
