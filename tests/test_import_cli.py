@@ -39,7 +39,7 @@ def test_table_handler(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         "--map", str(DATA / "table_cases.toml"), "-o", str(out),
     )  # fmt: skip
     assert status == 1  # some rows refused
-    err = capsys.readouterr().err.splitlines()
+    err = capsys.readouterr().out.splitlines()
     tsv = str(DATA / "table_cases.tsv")
     assert f"{tsv}:7: error[unresolved-reference] $.parties[0].country: column 'city_country': " \
            "'Prussia' is not a country name or code that resolves" in "\n".join(err)  # fmt: skip
@@ -76,7 +76,7 @@ def test_wikidata_all_imported_is_status_0(
 ) -> None:
     out = tmp_path / "out.jsonl"
     status = main(["import", "wikidata", str(DATA / "wikidata_sparql.json"), "-o", str(out)])
-    err = capsys.readouterr().err.splitlines()
+    err = capsys.readouterr().out.splitlines()
     assert status == 1  # Q5 has no label: refused
     assert "statements read: 5" in err
     assert "statements skipped: 1 (deprecated-statement 1)" in err
@@ -89,7 +89,7 @@ def test_wikidata_all_imported_is_status_0(
     clean = tmp_path / "clean.json"
     clean.write_text(json.dumps(data), encoding="utf-8")
     assert main(["import", "wikidata", str(clean), "-o", str(out)]) == 0
-    assert "statements refused: 0" in capsys.readouterr().err.splitlines()
+    assert "statements refused: 0" in capsys.readouterr().out.splitlines()
 
 
 def test_lang_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,7 +107,7 @@ def test_weimar_says_why_statement_by_statement(
 ) -> None:
     out = tmp_path / "out.jsonl"
     assert main(["import", "wikidata", str(DATA / "wikidata_weimar.json"), "-o", str(out)]) == 1
-    err = capsys.readouterr().err.splitlines()
+    err = capsys.readouterr().out.splitlines()
     refusals = [line for line in err if "error[unresolved-reference]" in line]
     assert len(refusals) == 10  # two reasons for each of the 5 statements
     assert out.read_text(encoding="utf-8") == ""
@@ -182,6 +182,6 @@ def test_python_dash_m(tmp_path: Path) -> None:
          "-o", str(out)],
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
-    assert done.returncode == 1, done.stderr
-    assert "rows read: 14" in done.stderr.splitlines()
+    assert done.returncode == 1, done.stderr + done.stdout
+    assert "rows read: 14" in done.stdout.splitlines()
     assert len(lines(out)) == 11

@@ -105,7 +105,7 @@ def test_json_report_lists_every_input_and_is_complete_with_status_2(
     missing = str(tmp_path / "missing.jsonl")
     code, out, err = call(capsys, "validate", "--format", "json", "--today", TODAY, good, missing)
     assert code == 2
-    assert err.strip() == f"sistercity: error: {missing}: no such file"
+    assert err.strip() == f"sistercity validate: error: {missing}: no such file"
     document = json.loads(out)
     assert list(document) == ["issues", "summary", "files"]
     assert document["summary"]["records"] == 1

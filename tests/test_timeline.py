@@ -349,10 +349,11 @@ def test_a_bad_sistercity_today_is_one_line_and_status_2_as_in_validate(
     source = tmp_path / "links.jsonl"
     write_records(source, [sc.to_dict(manchester_spb())])
     monkeypatch.setenv("SISTERCITY_TODAY", "26 Feb 2022")
-    for argv in (["timeline", str(source)], ["validate", str(source)]):
-        assert cli.main(argv) == 2
+    for command in ("timeline", "validate"):
+        assert cli.main([command, str(source)]) == 2
         err = capsys.readouterr().err.splitlines()
-        assert len(err) == 1 and err[0].startswith("sistercity: error: SISTERCITY_TODAY: ")
+        assert len(err) == 1
+        assert err[0].startswith(f"sistercity {command}: error: SISTERCITY_TODAY: ")
 
 
 def test_a_bad_json_element_is_located_as_validate_locates_it(

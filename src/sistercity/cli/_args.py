@@ -19,7 +19,11 @@ _FORMATS = tuple(f.value for f in recordio.Format)
 
 
 class UsageError(SisterCityError, ValueError):
-    """The command was called wrongly; the message is one line for standard error."""
+    """The command could not do its job (status 2); the message is one line for stderr.
+
+    The message is the reason alone: ``main`` writes it as ``sistercity COMMAND: error:
+    MESSAGE`` (:func:`~sistercity.cli._output.error_line`), the one form every command uses.
+    """
 
 
 class Parser(argparse.ArgumentParser):
@@ -28,7 +32,7 @@ class Parser(argparse.ArgumentParser):
     commands: tuple[str, ...] = ()
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: error: {message}")
+        raise UsageError(message)
 
 
 # --------------------------------------------------------------------------------------------
@@ -55,7 +59,7 @@ def parse_date(value: str, origin: str) -> PartialDate:
     try:
         return PartialDate(value)
     except ValueError as exc:
-        raise UsageError(f"sistercity: error: {origin}: {exc}") from None
+        raise UsageError(f"{origin}: {exc}") from None
 
 
 def selection(args: argparse.Namespace) -> RuleSelection:
@@ -64,7 +68,7 @@ def selection(args: argparse.Namespace) -> RuleSelection:
     try:
         return RuleSelection.of(select, ignore)
     except UnknownRuleError as exc:
-        raise UsageError(f"sistercity {args.command}: error: {exc}") from None
+        raise UsageError(str(exc)) from None
 
 
 def open_input(
@@ -72,20 +76,20 @@ def open_input(
 ) -> Iterator[recordio.Item]:
     """Open a record file; :class:`UsageError` for a file the command cannot read."""
     if path != "-" and not os.path.exists(path):
-        raise UsageError(f"sistercity: error: {path}: no such file")
+        raise UsageError(f"{path}: no such file")
     if os.path.isdir(path):
-        raise UsageError(f"sistercity: error: {path}: is a directory")
+        raise UsageError(f"{path}: is a directory")
     try:
         fmt = recordio.format_of(path, input_format)
         items = recordio.read(path, fmt)
     except recordio.UnknownFormat as exc:
-        raise UsageError(f"sistercity: error: {exc}; give --input-format") from None
+        raise UsageError(f"{exc}; give --input-format") from None
     except IsADirectoryError:
-        raise UsageError(f"sistercity: error: {path}: is a directory") from None
+        raise UsageError(f"{path}: is a directory") from None
     except FileNotFoundError:
-        raise UsageError(f"sistercity: error: {path}: no such file") from None
+        raise UsageError(f"{path}: no such file") from None
     except OSError as exc:
-        raise UsageError(f"sistercity: error: {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
     if locator is not None and fmt is recordio.Format.JSON:
         locator.json_files.add(path)
     return items
@@ -98,11 +102,11 @@ def check_output(command: str, output: str, inputs: Iterable[str]) -> None:
     ``import … -o``): :class:`UsageError` (status 2) when it fails.
     """
     if output != STDOUT and os.path.isdir(output):
-        raise UsageError(f"sistercity {command}: error: {output}: is a directory")
+        raise UsageError(f"{output}: is a directory")
     try:
         refuse_same_file(output, inputs)
     except SameFileError as exc:
-        raise UsageError(f"sistercity {command}: error: {exc.strerror}") from None
+        raise UsageError(f"{exc.strerror}") from None
 
 
 def output_failed(command: str, output: str, exc: OSError) -> UsageError | OutputError:
@@ -110,7 +114,7 @@ def output_failed(command: str, output: str, exc: OSError) -> UsageError | Outpu
     reason = exc.strerror or str(exc)
     if output == STDOUT:
         return OutputError(f"cannot write the output: {reason}")
-    return UsageError(f"sistercity {command}: error: cannot write {output}: {reason}")
+    return UsageError(f"cannot write {output}: {reason}")
 
 
 def add_input_format(parser: argparse.ArgumentParser) -> None:

@@ -19,7 +19,7 @@ from .._report import Issue, SisterCityError
 from .._text import printable
 from ..importers import ImportResult
 from ._args import check_output, output_failed
-from ._output import Locator, write
+from ._output import Locator, error_line, write
 
 __all__ = ["add_parser", "format_issue", "run_table", "run_wikidata"]
 
@@ -60,13 +60,14 @@ def _report(result: ImportResult, unit: str, out: str, stream: TextIO) -> None:
 def _run(
     args: argparse.Namespace, unit: str, inputs: list[str], work: Callable[[], ImportResult]
 ) -> int:
-    stream: TextIO = getattr(args, "stderr", None) or sys.stderr
     output: str = args.output
+    # the report goes to standard output, as validate's does, unless the records go there
+    stream: TextIO = sys.stderr if output == "-" else sys.stdout
     check_output("import", output, inputs)
     try:
         result = work()
     except SisterCityError as exc:
-        _say(stream, f"sistercity import: {exc}")
+        _say(sys.stderr, error_line("import", str(exc)))
         return 2
     from ..io import write as write_records
 
@@ -75,7 +76,7 @@ def _run(
     except OSError as exc:
         raise output_failed("import", output, exc) from None
     except SisterCityError as exc:
-        _say(stream, f"sistercity import: cannot write {output}: {exc}")
+        _say(sys.stderr, error_line("import", f"cannot write {output}: {exc}"))
         return 2
     _report(result, unit, "standard output" if output == "-" else output, stream)
     return 0 if result.ok else 1

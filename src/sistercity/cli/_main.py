@@ -50,7 +50,16 @@ from ._args import (
     parse_today,
     selection,
 )
-from ._output import FORMATS, Locator, OutputError, Progress, flush, reporter, write
+from ._output import (
+    FORMATS,
+    Locator,
+    OutputError,
+    Progress,
+    error_line,
+    flush,
+    reporter,
+    write,
+)
 
 __all__ = ["EXTENSIONS", "build_parser", "main"]
 
@@ -105,13 +114,13 @@ class _Validation:
             raise
         except UsageError as exc:
             self.progress.done()
-            print(printable(str(exc)), file=self.err)
-            entry["error"] = str(exc).split(": error: ", 1)[-1]
+            print(error_line("validate", str(exc)), file=self.err)
+            entry["error"] = str(exc)
             self.failed = True
         except OSError as exc:
             self.progress.done()
             reason = f"{path}: {exc.strerror or exc}"
-            print(printable(f"sistercity: error: {reason}"), file=self.err)
+            print(error_line("validate", reason), file=self.err)
             entry["error"] = reason
             self.failed = True
         finally:
@@ -158,10 +167,10 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     try:
         out_format = recordio.format_of(target, args.output_format)
     except recordio.UnknownFormat as exc:
-        raise UsageError(f"sistercity convert: error: {exc}; give --output-format") from None
+        raise UsageError(f"{exc}; give --output-format") from None
     if args.escape_formulas and out_format is not recordio.Format.CSV:
         raise UsageError(
-            "sistercity convert: error: --escape-formulas applies to CSV output only "
+            "--escape-formulas applies to CSV output only "
             f"(the output is {out_format.value}, which holds no formulas)"
         )
     # with the records on standard output, every message goes to standard error
@@ -174,7 +183,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         try:
             fmt = recordio.format_of(source, in_format)
         except recordio.UnknownFormat as exc:
-            raise UsageError(f"sistercity: error: {exc}; give --input-format") from None
+            raise UsageError(f"{exc}; give --input-format") from None
         if source == "-":
             data = sys.stdin.buffer.read()
         else:
@@ -247,9 +256,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         written = writer.commit()
     except _InputChanged:
         writer.abort()
-        raise UsageError(
-            f"sistercity convert: error: {source} changed while it was read; nothing written"
-        ) from None
+        raise UsageError(f"{source} changed while it was read; nothing written") from None
     except OSError as exc:
         writer.abort()
         raise output_failed("convert", target, exc) from None
@@ -409,9 +416,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         shown += 1
     if wanted is not None and not shown and not broken:
         note = f" ({unreadable} records could not be read)" if unreadable else ""
-        raise UsageError(
-            f"sistercity show: error: no agreement with id {args.id!r} in {args.path}{note}"
-        )
+        raise UsageError(f"no agreement with id {args.id!r} in {args.path}{note}")
     return 1 if broken else 0
 
 
@@ -549,8 +554,10 @@ def _run(argv: Sequence[str] | None) -> int:
     # Extension subcommands load only when they may be asked for, so validate starts fast.
     word = _command_word(args_list)
     extensions = () if word in _OWN_COMMANDS else tuple(EXTENSIONS)
+    command: str | None = None  # for the error line: the subcommand, once it is a known one
     try:
         parser = build_parser(extensions)
+        command = word if word in parser.commands else None
         try:
             args = parser.parse_args(args_list)
         except SystemExit as exc:  # --help and --version
@@ -558,18 +565,17 @@ def _run(argv: Sequence[str] | None) -> int:
         handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
         if handler is None:
             commands = ", ".join(parser.commands)
-            raise UsageError(f"sistercity: error: choose a command: {commands}")
+            raise UsageError(f"choose a command: {commands}")
         return handler(args)
     except UsageError as exc:
-        message = str(exc).splitlines()[0] if str(exc) else "sistercity: error"
-        print(printable(message), file=sys.stderr)
+        print(error_line(command, str(exc)), file=sys.stderr)
         return 2
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, and keep Python from complaining at exit
         _silence_stdout()
         return 1
     except OutputError as exc:
-        print(f"sistercity: error: {exc}", file=sys.stderr)
+        print(error_line(command, str(exc)), file=sys.stderr)
         _silence_stdout()
         return 2
 
@@ -622,7 +628,7 @@ def _flush_stdout(status: int) -> int:
         _silence_stdout()
     except OutputError as exc:
         with contextlib.suppress(OSError, ValueError):
-            print(f"sistercity: error: {exc}", file=sys.stderr)
+            print(error_line(None, str(exc)), file=sys.stderr)
         _silence_stdout()
         return 2
     return status

@@ -20,6 +20,17 @@ PROGRESS_AFTER: Final = 1.0
 FORMATS: Final = ("text", "json", "github", "junit")
 
 
+def error_line(command: str | None, message: str) -> str:
+    """``sistercity COMMAND: error: MESSAGE``: the one form of a command's error on stderr.
+
+    ``command`` is the subcommand (``None`` before one is known). The line is made safe for a
+    terminal (control characters escaped), and only its first line is kept.
+    """
+    prefix = "sistercity" if command is None else f"sistercity {command}"
+    first = message.splitlines()[0] if message else "failed"
+    return printable(f"{prefix}: error: {first}")
+
+
 class OutputError(SisterCityError, OSError):
     """Standard output (or the report's stream) cannot be written: a full disk, a closed pipe."""
 

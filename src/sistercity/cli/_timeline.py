@@ -53,13 +53,11 @@ def _run(args: argparse.Namespace) -> int:
     try:
         agreements, errors = _valid_agreements(args.path, args.input_format, locator, run)
     except OSError as exc:
-        raise UsageError(
-            f"sistercity timeline: error: {args.path}: {exc.strerror or exc}"
-        ) from None
+        raise UsageError(f"{args.path}: {exc.strerror or exc}") from None
     try:
         svg = render(agreements, place=args.place, today=today, since=since, title=args.title)
     except NoSuchPlace as exc:
-        raise UsageError(f"sistercity timeline: error: {exc}") from None
+        raise UsageError(str(exc)) from None
     try:
         write_bytes(output, svg.encode("utf-8"))
     except OSError as exc:
