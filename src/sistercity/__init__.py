@@ -32,7 +32,9 @@ from ._report import (
     UnknownRuleError,
 )
 from ._terms import TERMS, kind_for_term
+from .compare import Diff, diff
 from .serialization import from_dict, to_dict, validate
+from .statistics import Stats, stats
 from .validation import validate_file, validate_records
 
 __version__ = "0.1.0.dev0"
@@ -43,6 +45,7 @@ __all__ = [
     "Agreement",
     "AgreementKind",
     "City",
+    "Diff",
     "Event",
     "EventType",
     "FormerName",
@@ -60,15 +63,18 @@ __all__ = [
     "RuleSelection",
     "Severity",
     "SisterCityError",
+    "Stats",
     "Status",
     "UnknownRuleError",
     "__version__",
     "collection_rule",
+    "diff",
     "from_dict",
     "kind_for_term",
     "parse_lenient",
     "record_rule",
     "register_rule",
+    "stats",
     "to_dict",
     "unregister_rule",
     "validate",
