@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         ratio = result["diff OLD NEW"][0] / result["validate OLD"][0]
         cpu_ratio = result["diff OLD NEW"][1] / result["validate OLD"][1]
         verdict = "within" if ratio <= 2 else "OVER"
-        print(f"  diff / validate: wall {ratio:.2f}, CPU {cpu_ratio:.2f} ({verdict} the budget of 2)")
+        print(f"  diff / validate: wall {ratio:.2f}, CPU {cpu_ratio:.2f} ({verdict} the budget 2)")
 
         print("\nlinearity: seconds per 1,000 records (wall, median)")
         sizes = [args.records // 4, args.records // 2, args.records]

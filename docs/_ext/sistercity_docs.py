@@ -365,9 +365,7 @@ def draw_charts(folder: Path, bundled: list[sc.Agreement]) -> None:
     from sistercity.importers import import_table
     from sistercity.statistics import events_chart
 
-    _write_if_changed(
-        folder / "wave-events.svg", events_chart(sc.stats(bundled, today=DOCS_TODAY))
-    )
+    _write_if_changed(folder / "wave-events.svg", events_chart(sc.stats(bundled, today=DOCS_TODAY)))
     data = Path(__file__).resolve().parents[1] / "_data"
     german = import_table(data / "twintowns.csv", data / "twintowns.toml").agreements
     _write_if_changed(

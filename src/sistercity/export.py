@@ -183,7 +183,7 @@ def to_graph(
     ``on``) and, where known, ``signed`` (the first dated signing). Edge keys are unique in the
     graph (the id, then ``id#2``, ``id#3`` for an agreement of more than two parties or a
     repeated id), so that GraphML and GEXF edge ids are unique. The places and pairs are those
-    of :meth:`Registry.to_networkx <sistercity.Registry.to_networkx>`. Raises
+    of ``Registry.to_networkx``. Raises
     :class:`MissingExtra` without networkx.
     """
     nx = _networkx()
