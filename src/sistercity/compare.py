@@ -16,7 +16,7 @@ lists swaps ``added`` and ``removed`` and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Final, Literal
 
 import attrs
@@ -24,10 +24,12 @@ import attrs
 from ._agreements import Agreement, Status
 from ._dates import PartialDate, as_day
 from ._fields import key_path
+from ._identity import place_key
 from ._raw import agreement_to_raw
 from ._vocab import AgreementKind
+from .serialization import from_dict
 
-__all__ = ["MATCHES", "Change", "Changed", "Diff", "diff"]
+__all__ = ["MATCHES", "Change", "Changed", "Diff", "diff", "diff_records"]
 
 #: How :func:`diff` may pair agreements.
 MATCHES: Final = ("id", "places")
@@ -157,69 +159,164 @@ def _changes(old: Any, new: Any, path: str, out: list[Change]) -> None:
         out.append(Change(path, old, new))
 
 
-def _place_set(agreement: Agreement) -> frozenset[Hashable]:
-    return frozenset(party.key for party in agreement.parties)
+class _Side:
+    """One list to compare: what pairing needs of each record, and the record when asked.
+
+    Built from :class:`Agreement` objects, or from record dicts that validate (the command
+    line keeps only those, and builds an agreement only for a record that differs).
+    """
+
+    def __init__(self, items: Iterable[Agreement | Mapping[str, Any]]) -> None:
+        self.items = list(items)
+        self.built: dict[int, Agreement] = {}
+
+    def id(self, i: int) -> str:
+        item = self.items[i]
+        return item.id if isinstance(item, Agreement) else str(item["id"])
+
+    def kind(self, i: int) -> str:
+        item = self.items[i]
+        return item.kind.value if isinstance(item, Agreement) else str(item["kind"])
+
+    def places(self, i: int) -> frozenset[Hashable]:
+        item = self.items[i]
+        if isinstance(item, Agreement):
+            return frozenset(party.key for party in item.parties)
+        return frozenset(
+            place_key(
+                p["name"],
+                p["country"],
+                p.get("subdivision"),
+                p.get("level") or "municipality",
+                p.get("wikidata"),
+                p.get("geonames"),
+            )
+            for p in item["parties"]
+        )
+
+    def agreement(self, i: int) -> Agreement:
+        item = self.items[i]
+        if isinstance(item, Agreement):
+            return item
+        if i not in self.built:
+            self.built[i] = from_dict(item)
+        return self.built[i]
 
 
 def _zip_groups(
-    old: Sequence[int],
-    new: Sequence[int],
-    old_key: Mapping[int, Hashable],
-    new_key: Mapping[int, Hashable],
+    old: Iterable[int],
+    new: Iterable[int],
+    old_key: Callable[[int], Hashable],
+    new_key: Callable[[int], Hashable],
 ) -> list[tuple[int, int]]:
     """Pair the n-th of each key in ``old`` with the n-th of that key in ``new``."""
-    waiting: dict[Hashable, list[int]] = {}
-    for position in reversed(new):
-        waiting.setdefault(new_key[position], []).append(position)
+    first: dict[Hashable, int] = {}  # most keys come once: no list for them
+    more: dict[Hashable, list[int]] = {}
+    for position in new:
+        key = new_key(position)
+        if key in first:
+            more.setdefault(key, []).append(position)
+        else:
+            first[key] = position
+    taken: dict[Hashable, int] = {}
     pairs = []
     for position in old:
-        queue = waiting.get(old_key[position])
-        if queue:
-            pairs.append((position, queue.pop()))
+        key = old_key(position)
+        if key not in first:
+            continue
+        n = taken.get(key, 0)
+        if n == 0:
+            pairs.append((position, first[key]))
+        elif n <= len(more.get(key, ())):
+            pairs.append((position, more[key][n - 1]))
+        else:
+            continue
+        taken[key] = n + 1
     return pairs
 
 
-def _pair(
-    old: Sequence[Agreement], new: Sequence[Agreement], match: Match
-) -> list[tuple[int, int]]:
+def _pair(old: _Side, new: _Side, match: Match) -> list[tuple[int, int]]:
     """Pairs of positions (old, new), one to one, in file order."""
+    olds, news = range(len(old.items)), range(len(new.items))
     if match == "id":
-        return _zip_groups(
-            range(len(old)),
-            range(len(new)),
-            {i: a.id for i, a in enumerate(old)},
-            {i: a.id for i, a in enumerate(new)},
-        )
-    old_places = [_place_set(a) for a in old]
-    new_places = [_place_set(a) for a in new]
+        return _zip_groups(olds, news, old.id, new.id)
+    old_places = [old.places(i) for i in olds]
+    new_places = [new.places(j) for j in news]
+    old_kinds = [old.kind(i) for i in olds]
+    new_kinds = [new.kind(j) for j in news]
     # same places, same kind
     pairs = _zip_groups(
-        range(len(old)),
-        range(len(new)),
-        {i: (old_places[i], a.kind) for i, a in enumerate(old)},
-        {i: (new_places[i], a.kind) for i, a in enumerate(new)},
+        olds, news, lambda i: (old_places[i], old_kinds[i]), lambda j: (new_places[j], new_kinds[j])
     )
     # then an unspecified agreement left over with one of any kind left over. After the first
     # step, a kind is left over on one side only for each set of places, so on each side the
     # candidates are the other side's unspecified agreements: zip them in file order.
     paired_old = {i for i, _ in pairs}
     paired_new = {j for _, j in pairs}
-    left_old = [i for i in range(len(old)) if i not in paired_old]
-    left_new = [j for j in range(len(new)) if j not in paired_new]
-    unspecified = AgreementKind.UNSPECIFIED
-    more = _zip_groups(
-        [i for i in left_old if old[i].kind is unspecified],
-        [j for j in left_new if new[j].kind is not unspecified],
-        {i: old_places[i] for i in left_old},
-        {j: new_places[j] for j in left_new},
+    left_old = [i for i in olds if i not in paired_old]
+    left_new = [j for j in news if j not in paired_new]
+    unspecified = AgreementKind.UNSPECIFIED.value
+    for old_unspecified in (True, False):
+        pairs += _zip_groups(
+            [i for i in left_old if (old_kinds[i] == unspecified) is old_unspecified],
+            [j for j in left_new if (new_kinds[j] == unspecified) is not old_unspecified],
+            old_places.__getitem__,
+            new_places.__getitem__,
+        )
+    return pairs
+
+
+def _compare(old: _Side, new: _Side, match: Match, today: Day | None) -> Diff:
+    if match not in MATCHES:
+        raise ValueError(f"match must be 'id' or 'places' (got {match!r})")
+    now = dt.date.today() if today is None else as_day(today)
+    pairs = sorted(_pair(old, new, match))
+    paired_old = {i for i, _ in pairs}
+    paired_new = {j for _, j in pairs}
+    changed: list[Changed] = []
+    unchanged = 0
+    for i, j in pairs:
+        if old.items[i] == new.items[j]:
+            unchanged += 1  # equal records have equal canonical forms: skip building them
+            continue
+        before, after = old.agreement(i), new.agreement(j)
+        found = changes(agreement_to_raw(before), agreement_to_raw(after))
+        if not found:
+            unchanged += 1
+            continue
+        changed.append(
+            Changed(
+                before,
+                after,
+                tuple(found),
+                before.status_on(now, today=now),
+                after.status_on(now, today=now),
+            )
+        )
+    return Diff(
+        added=tuple(new.agreement(j) for j in range(len(new.items)) if j not in paired_new),
+        removed=tuple(old.agreement(i) for i in range(len(old.items)) if i not in paired_old),
+        changed=tuple(changed),
+        unchanged=unchanged,
     )
-    more += _zip_groups(
-        [i for i in left_old if old[i].kind is not unspecified],
-        [j for j in left_new if new[j].kind is unspecified],
-        {i: old_places[i] for i in left_old},
-        {j: new_places[j] for j in left_new},
-    )
-    return pairs + more
+
+
+def diff_records(
+    old: Iterable[Mapping[str, Any]],
+    new: Iterable[Mapping[str, Any]],
+    *,
+    match: Match = "id",
+    today: Day | None = None,
+) -> Diff:
+    """:func:`diff` for record dicts (as read from JSON) that validate.
+
+    The same pairing and result as :func:`diff`; an agreement is built only for a record that
+    is added, removed or differs from its pair, so comparing two long lists that mostly agree
+    costs little more than reading them. Raises :class:`~sistercity.InvalidAgreement` for a
+    record that does not validate: check the records first (``sistercity diff`` leaves those
+    out).
+    """
+    return _compare(_Side(old), _Side(new), match, today)
 
 
 def diff(
@@ -250,36 +347,4 @@ def diff(
     >>> change.changes[0].path, change.old_status.value, change.new_status.value
     ('$.events[1]', 'active', 'suspended')
     """
-    if match not in MATCHES:
-        raise ValueError(f"match must be 'id' or 'places' (got {match!r})")
-    olds, news = list(old), list(new)
-    now = dt.date.today() if today is None else as_day(today)
-    pairs = sorted(_pair(olds, news, match))
-    paired_old = {i for i, _ in pairs}
-    paired_new = {j for _, j in pairs}
-    changed: list[Changed] = []
-    unchanged = 0
-    for i, j in pairs:
-        before, after = olds[i], news[j]
-        if before == after:
-            unchanged += 1  # equal objects have equal canonical forms: skip building them
-            continue
-        found = changes(agreement_to_raw(before), agreement_to_raw(after))
-        if not found:
-            unchanged += 1
-            continue
-        changed.append(
-            Changed(
-                before,
-                after,
-                tuple(found),
-                before.status_on(now, today=now),
-                after.status_on(now, today=now),
-            )
-        )
-    return Diff(
-        added=tuple(a for j, a in enumerate(news) if j not in paired_new),
-        removed=tuple(a for i, a in enumerate(olds) if i not in paired_old),
-        changed=tuple(changed),
-        unchanged=unchanged,
-    )
+    return _compare(_Side(old), _Side(new), match, today)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -25,9 +27,13 @@ __all__ = ["Checked", "read_valid", "refuse_same_file"]
 
 @attrs.frozen
 class Checked:
-    """The valid agreements of one input, in file order, and what the check found."""
+    """The valid records of one input, in file order, and what the check found.
+
+    ``agreements`` holds them built (when asked for), else ``raw`` holds their record dicts.
+    """
 
     agreements: list[Agreement]
+    raw: list[Mapping[str, Any]]
     records: int
     invalid: int
     errors: int
@@ -39,20 +45,29 @@ def read_valid(
     input_format: str | None,
     locator: Locator,
     today: dt.date,
+    *,
+    build: bool = True,
 ) -> Checked:
     """Check one input on its own; every issue goes to stderr in ``validate``'s text format.
 
-    Raises :class:`UsageError` (exit status 2) for a file that cannot be read.
+    With ``build``, the valid records are built as agreements; without, their record dicts are
+    kept (cheaper, for ``diff``, which builds only the records that differ). Raises
+    :class:`UsageError` (exit status 2) for a file that cannot be read.
     """
-    run = Validation(today=today, collection=True, build=True)
+    run = Validation(today=today, collection=True, build=build)
     kept: list[tuple[int, Agreement]] = []
+    raw: list[tuple[int, Mapping[str, Any]]] = []
     try:
         for item in open_input(path, input_format, locator):
             outcome = run.check(item)
             for issue in outcome.issues:
                 write(sys.stderr, locator.text(issue) + "\n")
-            if outcome.agreement is not None and not outcome.invalid:
+            if outcome.invalid:
+                continue
+            if outcome.agreement is not None:
                 kept.append((outcome.seq, outcome.agreement))
+            elif not build:
+                raw.append((outcome.seq, outcome.item.raw))
     except OSError as exc:
         raise UsageError(f"sistercity {command}: error: {path}: {exc.strerror or exc}") from None
     for issue in run.finish():
@@ -66,6 +81,7 @@ def read_valid(
         )
     return Checked(
         [agreement for seq, agreement in kept if not run.is_invalid(seq)],
+        [record for seq, record in raw if not run.is_invalid(seq)],
         summary["records"],
         summary["invalid"],
         summary["errors"],
