@@ -6,8 +6,9 @@
   ``terms`` (the table of source terms), ``schema`` (the JSON Schema of the record format).
   So the docs cannot drift from the code: a rule whose example no longer breaks it fails the
   build.
-- Before reading, the SVG pictures are drawn into ``docs/_generated/``: the lifecycle diagram
-  and timelines of the bundled example data.
+- Before reading, the SVG pictures are drawn into ``docs/_generated/``: the lifecycle diagram,
+  timelines of the bundled example data, and the events-per-year charts of the bundled
+  examples and of the German partnerships (``docs/_data/twintowns.csv``).
 - A reference to ``sistercity._module.Name`` that Sphinx cannot find is resolved to the public
   ``sistercity.Name`` it is re-exported as.
 """
@@ -355,6 +356,24 @@ def draw_pictures(app: Sphinx) -> None:
     _write_if_changed(
         folder / "suspensions-2022.svg",
         timeline.render(wave, today=DOCS_TODAY, since="2016", title="Agreements suspended in 2022"),
+    )
+    draw_charts(folder, agreements)
+
+
+def draw_charts(folder: Path, bundled: list[sc.Agreement]) -> None:
+    """The events-per-year charts of "Studying the network" (``sistercity stats --plot``)."""
+    from sistercity.importers import import_table
+    from sistercity.statistics import events_chart
+
+    _write_if_changed(folder / "wave-events.svg", events_chart(sc.stats(bundled, today=DOCS_TODAY)))
+    data = Path(__file__).resolve().parents[1] / "_data"
+    german = import_table(data / "twintowns.csv", data / "twintowns.toml").agreements
+    _write_if_changed(
+        folder / "german-events.svg",
+        events_chart(
+            sc.stats(german, today=DOCS_TODAY),
+            title="Partnerships of German municipalities, by the year they began",
+        ),
     )
 
 

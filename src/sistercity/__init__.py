@@ -34,7 +34,9 @@ from ._report import (
 )
 from ._terms import TERMS, kind_for_term
 from ._version import VERSION
+from .compare import Diff, diff
 from .serialization import from_dict, to_dict, validate
+from .statistics import Stats, stats
 from .validation import validate_file, validate_records
 
 __version__ = VERSION
@@ -46,6 +48,7 @@ __all__ = [
     "AgreementKind",
     "AmbiguousPlace",
     "City",
+    "Diff",
     "Event",
     "EventType",
     "FormerName",
@@ -64,15 +67,18 @@ __all__ = [
     "RuleSelection",
     "Severity",
     "SisterCityError",
+    "Stats",
     "Status",
     "UnknownRuleError",
     "__version__",
     "collection_rule",
+    "diff",
     "from_dict",
     "kind_for_term",
     "parse_lenient",
     "record_rule",
     "register_rule",
+    "stats",
     "to_dict",
     "unregister_rule",
     "validate",

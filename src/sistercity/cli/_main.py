@@ -67,6 +67,9 @@ __all__ = ["EXTENSIONS", "build_parser", "main"]
 EXTENSIONS: Final = {
     "import": "sistercity.cli._import",
     "timeline": "sistercity.cli._timeline",
+    "diff": "sistercity.cli._diff",
+    "stats": "sistercity.cli._stats",
+    "export": "sistercity.cli._export",
 }
 _OWN_COMMANDS: Final = ("validate", "convert", "schema", "rules", "show")
 _FORMATS: Final = tuple(f.value for f in recordio.Format)
