@@ -1,4 +1,4 @@
-"""One small broken record per record rule of SPEC §5, for the rule reference page.
+"""One small broken record per record rule, for the rule reference page.
 
 Each record in :data:`EXAMPLES` breaks exactly the rule it is filed under and nothing else (no
 other error and no warning), so the page can show what the rule looks like in a record and what

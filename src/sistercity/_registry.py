@@ -21,7 +21,7 @@ __all__ = ["Registry"]
 
 _E = TypeVar("_E", AgreementKind, EventType, Status)
 
-#: A day argument: a date, or a partial date (or its text) meaning its last day (SPEC §2).
+#: A day argument: a date, or a partial date (or its text) meaning its last day.
 Day = dt.date | str | PartialDate
 # A partial date spans at most a year, so an event that overlaps a range starts at most this
 # long before it.
@@ -90,8 +90,8 @@ class Registry:
     fits several places raises ``AmbiguousPlace`` (a ``LookupError``); one that fits none
     finds nothing.
     ``kinds`` and ``status`` take one value or a collection. A day is a ``datetime.date`` or a
-    partial date, meaning its last day (SPEC §2); a day left out means today, and "now" is
-    ``status_on(today)`` (SPEC §3). ``today`` may be given to the registry or to each question
+    partial date, meaning its last day; a day left out means today, and "now" is
+    ``status_on(today)``. ``today`` may be given to the registry or to each question
     (default: the real date when asked).
 
     A registry may hold several agreements with the same id (``validate`` reports them as
@@ -190,7 +190,7 @@ class Registry:
     # -- places --------------------------------------------------------------------------------
 
     def places(self) -> list[City]:
-        """Every place that is a party, once per identity key (SPEC §4).
+        """Every place that is a party, once per identity key.
 
         In order of first appearance; where a place appears in several agreements, its first
         ``City`` is given.
@@ -217,9 +217,9 @@ class Registry:
 
         An agreement counts when its kind is among ``kinds`` (default: any) and its
         ``status_on(on, today)`` is among ``status`` (default: ``active``). ``on`` is a day, a
-        partial date meaning its last day (SPEC §2; ``"2022"`` is 31 December 2022); left out
+        partial date meaning its last day (``"2022"`` is 31 December 2022); left out
         it means today. An event is known by that day only when its whole date interval is
-        (``date.latest <= day``, SPEC §3), so a suspension dated ``2022-02`` counts from 28
+        (``date.latest <= day``), so a suspension dated ``2022-02`` counts from 28
         February. Partners are given in input order of their first counting agreement, as
         the ``City`` of that agreement.
         """
@@ -249,7 +249,7 @@ class Registry:
 
         An agreement comes after the one it supersedes (friendship, then the twinning that
         replaced it). Otherwise the order is by the earliest day of each agreement's first
-        dated event (partial-date sort order of SPEC §2: earliest day first, the wider
+        dated event (partial-date sort order: earliest day first, the wider
         interval first), then input order; an agreement with no dated event comes after the
         dated ones that do not depend on it. A ``supersedes`` cycle (an error in the data) is
         broken by leaving out a link that contradicts the dates.
@@ -317,7 +317,7 @@ class Registry:
         open). An event counts when its whole date interval lies inside the range, or, with
         ``possibly=True``, when its interval overlaps it (an event dated ``2021`` possibly
         falls in ``2021-12``). Undated events are left out. ``types`` takes one event type or
-        a collection (default: all). Date order is the partial-date sort order (SPEC §2),
+        a collection (default: all). Date order is the partial-date sort order,
         then input order of the agreements, then the order of their events.
         """
         low, high = _date_range(between)
@@ -372,7 +372,7 @@ class Registry:
     def status_counts(
         self, on: Day | None = None, *, today: Day | None = None
     ) -> dict[Status, int]:
-        """How many agreements have each status on ``on``, every status listed (SPEC §3).
+        """How many agreements have each status on ``on``, every status listed.
 
         ``on`` is a day or a partial date meaning its last day; left out, it means today.
         """
@@ -392,7 +392,7 @@ class Registry:
         ignore: Iterable[str] | str | None = None,
         today: Day | None = None,
     ) -> Report:
-        """Check every member's record rules and the collection rules together (SPEC §5).
+        """Check every member's record rules and the collection rules together.
 
         Registered custom rules of both scopes run too.
 
@@ -420,7 +420,7 @@ class Registry:
         ``City`` seen), ``name`` and ``country``. Each agreement is an edge between each two of
         its parties, keyed by its id (a repeated id between the same places gets the next free
         integer key instead), carrying ``agreement``, ``id``, ``kind``, ``term``,
-        ``status`` (now: ``status_on(today)``), ``start`` and ``end`` (its period, SPEC §5;
+        ``status`` (now: ``status_on(today)``), ``start`` and ``end`` (its period;
         ``None`` when unbounded) and ``supersedes``. Needs the optional extra
         ``sistercity[graph]``.
         """
@@ -476,6 +476,6 @@ def _reaches(after: dict[int, list[int]], start: int, goal: int) -> bool:
 
 
 def _sort_key(date: PartialDate) -> tuple[int, int, int]:
-    """The partial-date sort order of SPEC §2 as a tuple."""
+    """The partial-date sort order as a tuple."""
     rank = {None: 0, "?": 1, "~": 2, "%": 3}[date.qualifier]
     return (date.earliest.toordinal(), -date.latest.toordinal(), rank)

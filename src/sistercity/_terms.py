@@ -1,4 +1,4 @@
-"""The table of source terms and the kinds they map to (SPEC §1).
+"""The table of source terms and the kinds they map to.
 
 Importers use it to map a source's own wording to an :class:`AgreementKind`; validation uses it
 to suggest the kind an alias maps to. A term the table does not know maps to nothing: the

@@ -1,4 +1,4 @@
-"""Compare two versions of a list of agreements (SPEC §8, ``sistercity diff``).
+"""Compare two versions of a list of agreements (``sistercity diff``).
 
 :func:`diff` pairs the agreements of an old and a new list, by ``id`` or by their places, and
 returns what was added, removed and changed, with every difference between the canonical
@@ -6,7 +6,7 @@ forms of a pair as a JSON path and the two values.
 
 Pairing is one to one, in file order. By ``id``: the *n*-th agreement with an id in the old
 list pairs with the *n*-th with that id in the new list (a valid file has each id once). By
-places: agreements pair when they have the same set of place keys (SPEC §4) and compatible
+places: agreements pair when they have the same set of place keys and compatible
 kinds. Agreements of the same kind pair first, in file order; then an ``unspecified``
 agreement left over pairs with one of any kind left over, in file order, so a Wikidata import
 (every kind ``unspecified``) pairs with a curated list. Both steps are symmetric: swapping the
@@ -101,7 +101,7 @@ class Diff:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON document of ``sistercity diff --format json`` (SPEC §8)."""
+        """The JSON document of ``sistercity diff --format json``."""
         return {
             "summary": self.summary,
             "added": [a.id for a in self.added],
@@ -326,7 +326,7 @@ def diff(
     match: Match = "id",
     today: Day | None = None,
 ) -> Diff:
-    """Compare an old and a new list of agreements (SPEC §8).
+    """Compare an old and a new list of agreements.
 
     ``match`` is ``"id"`` (pair by id) or ``"places"`` (pair by the set of place keys, with
     compatible kinds: ``unspecified`` matches any); see the module's docs for the pairing.

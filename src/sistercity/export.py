@@ -1,4 +1,4 @@
-"""Exports for network and table tools (SPEC §8, ``sistercity export``).
+"""Exports for network and table tools (``sistercity export``).
 
 - ``.graphml`` and ``.gexf``: the agreements as a graph, through networkx (the optional extra
   ``sistercity[graph]``), for networkx, Gephi and igraph. :func:`to_graph` gives the graph
@@ -42,7 +42,7 @@ Day = dt.date | str | PartialDate
 #: The export formats, by file extension.
 FORMATS: Final = ("graphml", "gexf", "csv")
 
-#: The columns of the ``.csv`` export, in order (SPEC §8).
+#: The columns of the ``.csv`` export, in order.
 TABLE_COLUMNS: Final = (
     "id",
     "kind",
@@ -175,7 +175,7 @@ def _networkx() -> Any:
 def to_graph(
     agreements: Iterable[Agreement], *, on: Day | None = None, today: Day | None = None
 ) -> Any:
-    """The agreements as a ``networkx.MultiGraph`` with plain text attributes (SPEC §8).
+    """The agreements as a ``networkx.MultiGraph`` with plain text attributes.
 
     One node per place key (its id is :func:`key_text` of the key), with ``name``,
     ``country`` and, where known, ``wikidata`` (from the first party seen with that key). One

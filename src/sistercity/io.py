@@ -1,4 +1,4 @@
-"""Reading and writing record files: JSON Lines, JSON and CSV (SPEC §4).
+"""Reading and writing record files: JSON Lines, JSON and CSV.
 
 Readers stream: :func:`read` yields one :class:`Item` per record (a non-blank line, an array
 element or a CSV row) with the file name, the physical line where the record starts and its

@@ -1,4 +1,4 @@
-"""The one configured cattrs converter: raw dicts to model objects and back (SPEC §4).
+"""The one configured cattrs converter: raw dicts to model objects and back.
 
 The model classes know nothing about formats: ``to_dict`` and ``from_dict`` live here. Writing is
 canonical: known keys in the order of the record format, fields equal to their default left
@@ -111,7 +111,7 @@ converter.register_structure_hook(str, _structure_str)
 
 
 def from_dict(mapping: Mapping[str, Any]) -> Agreement:
-    """Build an :class:`Agreement` from its record dict (SPEC §4).
+    """Build an :class:`Agreement` from its record dict.
 
     Raises :class:`InvalidAgreement` carrying every error found (structural problems and rule
     breaks alike), each with a field-level path such as ``$.events[1].date``. The input is
@@ -121,7 +121,7 @@ def from_dict(mapping: Mapping[str, Any]) -> Agreement:
 
 
 def to_dict(agreement: Agreement) -> dict[str, Any]:
-    """The canonical record dict of an agreement (SPEC §4); :func:`from_dict` reads it back."""
+    """The canonical record dict of an agreement; :func:`from_dict` reads it back."""
     result: dict[str, Any] = converter.unstructure(agreement)
     return result
 

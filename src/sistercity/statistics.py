@@ -1,4 +1,4 @@
-"""Summaries of a list of agreements for the people who study them (SPEC §8, ``sistercity stats``).
+"""Summaries of a list of agreements for the people who study them (``sistercity stats``).
 
 :func:`stats` counts agreements by status on a day, by kind and by country, and events per
 year by type; :func:`events_chart` draws the events per year as a stacked bar chart (SVG).
@@ -71,7 +71,7 @@ class Stats:
     undated: Mapping[EventType, int]
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON document of SPEC §8: years as text, ``"undated"`` after the years."""
+        """The JSON document of ``stats --format json``; years as text, ``"undated"`` last."""
         years: dict[str, dict[str, int]] = {
             str(year): {t.value: n for t, n in counts.items()}
             for year, counts in self.events_per_year.items()
@@ -99,7 +99,7 @@ def stats(
     """Count agreements by status on ``on``, by kind and by country, and events per year.
 
     ``on`` is a day or a partial date meaning its last day; left out, it means ``today``
-    (default: the real date), which also decides when undated events are known (SPEC §3).
+    (default: the real date), which also decides when undated events are known.
     One pass over the agreements.
     """
     registry = Registry(agreements)

@@ -1,4 +1,4 @@
-"""``sistercity diff OLD NEW``: what changed between two versions of a list (SPEC §8)."""
+"""``sistercity diff OLD NEW``: what changed between two versions of a list."""
 
 from __future__ import annotations
 

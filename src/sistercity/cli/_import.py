@@ -1,4 +1,4 @@
-"""``sistercity import wikidata|table``: the importers on the command line (SPEC §6, §7).
+"""``sistercity import wikidata|table``: the importers on the command line.
 
 :func:`add_parser` adds the ``import`` subcommand to the program's parser; its handlers return
 the exit status: 0 when every row or statement was imported, 1 when some were refused, 2 when
@@ -107,7 +107,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
         help="import Wikidata P190 statements or a table into records",
-        description="Import sister-city data into records (SPEC §7). Exit status: 0 all "
+        description="Import sister-city data into records. Exit status: 0 all "
         "imported, 1 some rows or statements refused, 2 the import could not run.",
     )
     kinds = parser.add_subparsers(dest="source", metavar="{wikidata,table}", required=True)

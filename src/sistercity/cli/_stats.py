@@ -1,4 +1,4 @@
-"""``sistercity stats PATH``: counts by status, kind and country, events per year (SPEC §8)."""
+"""``sistercity stats PATH``: counts by status, kind and country, events per year."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Importers (SPEC §7): Wikidata P190 statements and tables people keep, to records.
+"""Importers: Wikidata P190 statements and tables people keep, to records.
 
-Every importer turns its input into record dicts in the format of SPEC §4 plus importer issues
+Every importer turns its input into record dicts in the record format plus importer issues
 (``unmapped-term``, ``deprecated-statement``, ``missing-reciprocal``,
 ``conflicting-statements``, ``unresolved-reference``), then sends every record through the one
 record check that ``sistercity validate`` runs (:func:`sistercity._record.check_record`). So what
@@ -78,7 +78,7 @@ class ImportResult:
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        """The canonical record dicts (SPEC §4) of :attr:`agreements`."""
+        """The canonical record dicts of :attr:`agreements`."""
         return [to_dict(agreement) for agreement in self.agreements]
 
 

@@ -1,4 +1,4 @@
-"""Wikidata P190 ("twinned administrative body") statements to records (SPEC §7).
+"""Wikidata P190 ("twinned administrative body") statements to records.
 
 Two inputs, told apart by their content:
 
@@ -713,7 +713,7 @@ def _read(pool: _Pool, file: str) -> None:
 def _read_lines(pool: _Pool, file: str, text: str, why: str) -> None:
     """Dump lines: one entity per line.
 
-    Lines end at a line feed alone (SPEC §4): U+2028, U+2029 and U+0085 are text inside a JSON
+    Lines end at a line feed alone: U+2028, U+2029 and U+0085 are text inside a JSON
     string, never line ends, and so are a form feed and a vertical tab.
     """
     read_any = False
