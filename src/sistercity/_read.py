@@ -95,6 +95,8 @@ _JSON_SPACE: Final = b" \t\r\n"
 # 19 digits in a row may be an integer outside the 64-bit range, which orjson would turn into
 # a float silently: such lines take the exact (slower) path. Found by mapping every digit to
 # "0" and searching for nineteen of them, five times faster than a regular expression.
+# Fewer brackets than this cannot nest past MAX_DEPTH (nor past orjson's own limits).
+_MANY_BRACKETS: Final = 200
 _DIGITS_AS_ZERO: Final = bytes.maketrans(b"0123456789", b"0" * 10)
 _LONG_DIGITS: Final = b"0" * 19
 _INT64: Final = (-(2**63), 2**63 - 1)
@@ -196,19 +198,18 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     >>> parse_json(b'{"parties": [{"name": "A", "name": "B"}]}')[1]
     ('$.parties[0]', "the key 'name' appears twice in one object")
     """
-    if _LONG_DIGITS not in data.translate(_DIGITS_AS_ZERO):
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return _parse_exactly(data)
-        if _may_repeat_a_key(data, value):
-            return _parse_exactly(data)
-        if data.count(b"[") + data.count(b"{") >= MAX_DEPTH:
-            problem = strict_problem(value)
-            if problem is not None:
-                return None, problem
-        return value, None
-    return _parse_exactly(data)
+    if (
+        _LONG_DIGITS in data.translate(_DIGITS_AS_ZERO)
+        or data.count(b"[") + data.count(b"{") >= _MANY_BRACKETS  # perhaps nested too deep
+    ):
+        return _parse_exactly(data)
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _parse_exactly(data)
+    if _may_repeat_a_key(data, value):
+        return _parse_exactly(data)
+    return value, None
 
 
 # Duplicate keys, cheaply: orjson keeps the last of two equal keys silently, so a parsed value
