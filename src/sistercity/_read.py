@@ -510,7 +510,7 @@ class _Input:
         return b"".join(parts)
 
     def readline(self, size: int) -> bytes:
-        """One line with its ``\\n``, or its first ``size`` bytes (only ``\\n`` ends a line)."""
+        r"""One line with its ``\n``, or its first ``size`` bytes (only ``\n`` ends a line)."""
         pending = self._pending
         if not pending:
             return self._stream.readline(size)
@@ -525,9 +525,9 @@ class _Input:
         return pending + self._stream.readline(size - len(pending))
 
     def skip_line(self, *, csv_quotes: bool = False, odd: bool = False) -> tuple[bool, int]:
-        """Read and drop the rest of a line, keeping nothing: ``(ended, line ends read)``.
+        r"""Read and drop the rest of a line, keeping nothing: ``(ended, line ends read)``.
 
-        With ``csv_quotes``, the line ends only at a ``\\n`` after an even number of ``"``
+        With ``csv_quotes``, the line ends only at a ``\n`` after an even number of ``"``
         (``odd``: an odd number came before), so a quoted field's line breaks are skipped
         too. ``ended`` is false when the input was taken as endless (see ``budget``).
         """
@@ -578,9 +578,7 @@ def _too_long(what: str, src: _Input, ended: bool) -> str:
     return message
 
 
-def _items(
-    stream: IO[bytes], fmt: Format, name: str, limit: int, *, close: bool
-) -> Iterator[Item]:
+def _items(stream: IO[bytes], fmt: Format, name: str, limit: int, *, close: bool) -> Iterator[Item]:
     try:
         src = _Input(stream, limit)
         head = src.read(4)
@@ -607,7 +605,7 @@ def _items(
 
 
 def _lines(src: _Input) -> Iterator[bytes | _Overlong]:
-    """The physical lines (ended by ``\\n`` alone), each at most the limit long, else dropped."""
+    r"""The physical lines (ended by ``\n`` alone), each at most the limit long, else dropped."""
     limit = src.limit
     cap = limit + 2
     readline = src.raw_readline
