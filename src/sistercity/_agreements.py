@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -13,7 +13,7 @@ from . import _hooks
 from ._dates import PartialDate, as_day
 from ._identity import matching_names, matching_parties
 from ._lifecycle import Transition, last_known, period, replay
-from ._places import City, _extensions_field, list_field
+from ._places import City, _extensions_field, as_tuple
 from ._report import SisterCityError
 from ._vocab import AgreementKind, EventType, Status
 
@@ -59,9 +59,16 @@ def _optional_text(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-_parties = list_field("parties", "City objects")
-_events = list_field("events", "Event objects")
-_sources = list_field("sources", "strings")
+def _parties(value: Iterable[City]) -> tuple[City, ...]:
+    return as_tuple("parties", "City objects", value)
+
+
+def _events(value: Iterable[Event]) -> tuple[Event, ...]:
+    return as_tuple("events", "Event objects", value)
+
+
+def _sources(value: Iterable[str]) -> tuple[str, ...]:
+    return as_tuple("sources", "strings", value)
 
 
 def resolve_actor(by: str, parties: Sequence[City]) -> list[int]:

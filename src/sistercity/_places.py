@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -49,28 +49,23 @@ def _as_json(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def list_field(field: str, items: str) -> Callable[[Any], tuple[Any, ...]]:
-    """The converter of a field that holds a list (``parties``, ``sources``, ...).
+def as_tuple(field: str, items: str, value: Any) -> tuple[Any, ...]:
+    """The value of a field that holds a list (``parties``, ``sources``, ...), as a tuple.
 
-    Any iterable becomes a tuple. A ``str``, ``bytes`` or mapping given in its place is
-    refused with ``malformed-record`` at ``$.field`` (never 28 one-character sources), as is a
-    value that is not iterable.
+    The one converter of every list field: any iterable becomes a tuple. A ``str``, ``bytes``
+    or mapping given in its place is refused with ``malformed-record`` at ``$.field`` (never
+    28 one-character sources), as is a value that is not iterable.
     """
-
-    def convert(value: Any) -> tuple[Any, ...]:
-        if isinstance(value, tuple):
-            return value
-        if not isinstance(value, str | bytes | bytearray | Mapping):
-            try:
-                return tuple(value)
-            except TypeError:
-                pass
-        shown = f" {value[:40]!r}" if isinstance(value, str) else ""
-        message = f"{field!r} must be a list of {items} (got {type(value).__name__}{shown})"
-        raise InvalidAgreement([Issue("malformed-record", Severity.ERROR, message, f"$.{field}")])
-
-    convert.__name__ = f"_{field}"
-    return convert
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, str | bytes | bytearray | Mapping):
+        try:
+            return tuple(value)
+        except TypeError:
+            pass
+    shown = f" {value[:40]!r}" if isinstance(value, str) else ""
+    message = f"{field!r} must be a list of {items} (got {type(value).__name__}{shown})"
+    raise InvalidAgreement([Issue("malformed-record", Severity.ERROR, message, f"$.{field}")])
 
 
 def _extensions_field() -> Any:
@@ -101,7 +96,8 @@ def _level(value: PlaceLevel | str) -> PlaceLevel:
         return value  # type: ignore[return-value]
 
 
-_former_names = list_field("former_names", "FormerName objects")
+def _former_names(value: Iterable[FormerName]) -> tuple[FormerName, ...]:
+    return as_tuple("former_names", "FormerName objects", value)
 
 
 @attrs.frozen
