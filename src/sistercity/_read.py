@@ -805,10 +805,11 @@ class _CsvLines:
         self.line_num += 1
         self.row_bytes += len(line)
         self.odd ^= bool(line.count(_QUOTE) & 1)
-        if self.row_bytes <= cap:
+        cut = len(line) == cap and line[-1] != _NEWLINE  # the line goes on past the limit
+        if self.row_bytes <= cap and not cut:
             return line.decode("utf-8", "surrogateescape")
         ended, newlines = True, 0
-        if line[-1] != _NEWLINE:  # the line goes on
+        if cut:
             del line
             ended, newlines = src.skip_line(csv_quotes=True, odd=self.odd)
         elif self.odd:  # a quoted field goes on
