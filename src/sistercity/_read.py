@@ -216,22 +216,28 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
 # is checked against its text, the cheapest proof first:
 # 1. The value written back compactly is the text itself (what the writers produce): had a key
 #    repeated, the text would hold a key and value more than the value does.
-# 2. Else every key of a JSON object is a string followed by optional white space and ``:``.
-#    With no white space before a ``:`` (checked by the absence of `` :`` and of any tab, CR,
-#    LF), every key ends in ``":``, so the keys in the text are at most ``count(b'":')``; the
-#    parsed objects hold at most that many keys, and exactly that many only when no key
-#    repeats. Equal counts prove it; anything else (rare) takes the exact path.
+# 2. Else count key ends. In the text with its JSON white space deleted, every key of every
+#    object ends in ``":``, so ``count(b'":')`` there is at least the number of keys in the
+#    text, which is at least the number of keys the parsed objects hold, and the two are equal
+#    only when no key repeats. The parsed objects' keys are counted in the compact text orjson
+#    writes back, where ``":`` ends a key or opens a string that starts with ``:``; without a
+#    backslash in either text no string is escaped, so the same strings open in the input,
+#    and equal counts prove that no key repeats. With a backslash, the parsed value is walked.
+#    Anything else (rare) takes the exact path.
+_JSON_SPACE_BYTES: Final = b" \t\r\n"
 
 
 def _may_repeat_a_key(data: bytes, value: Any) -> bool:
     kind = type(value)
     if kind is not dict and kind is not list:
         return False
-    if orjson.dumps(value) == data:
+    written = orjson.dumps(value)
+    if written == data:
         return False
-    if b" :" in data or b"\t" in data or b"\r" in data or b"\n" in data:
-        return True
-    return data.count(b'":') != _count_keys(value)
+    keys_at_most = data.translate(None, _JSON_SPACE_BYTES).count(b'":')
+    if b"\\" in data or b"\\" in written:
+        return keys_at_most != _count_keys(value)
+    return keys_at_most != written.count(b'":')
 
 
 def _count_keys(node: Any) -> int:
