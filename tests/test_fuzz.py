@@ -204,3 +204,63 @@ def test_arbitrary_cells_under_the_csv_header(rows: list[list[str]]) -> None:
     data = text.getvalue().encode("utf-8", "surrogatepass")
     summary = check_report(*validate(data, "--input-format", "csv"))
     assert summary["records"] == sum(1 for r in rows if r)
+
+
+# ---- the Python API with hostile values ------------------------------------------------------
+
+hostile_values = st.one_of(
+    st.integers(min_value=-(10**6000), max_value=10**6000),
+    st.sampled_from([10**5000, -(10**4400), float("nan"), float("inf"), b"bytes", "\ud800"]),
+    st.text(max_size=30),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.tuples(st.integers(), st.text(max_size=3)),
+    st.frozensets(st.integers(), max_size=2),
+    st.none(),
+)
+FIELDS = ("id", "kind", "term", "parties", "events", "sources", "supersedes", "notes", "x-v")
+PARTY_FIELDS = ("name", "country", "subdivision", "level", "wikidata", "geonames", "former_names")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(FIELDS),
+    st.sampled_from(PARTY_FIELDS),
+    hostile_values,
+    st.booleans(),
+)
+def test_the_python_api_never_raises_for_hostile_values(
+    field: str, party_field: str, value: Any, in_party: bool
+) -> None:
+    """SPEC §6: validate never raises for bad data; from_dict and the constructors raise
+    InvalidAgreement, never another exception (huge integers, wrong containers, strings
+    where lists belong)."""
+    import sistercity as sc
+
+    record: dict[str, Any] = {
+        "id": "a",
+        "kind": "twinning",
+        "parties": [{"name": "A", "country": "GB"}, {"name": "B", "country": "FR"}],
+        "sources": ["https://example.org/"],
+    }
+    if in_party:
+        record["parties"][0][party_field] = value
+    else:
+        record[field] = value
+    report = sc.validate_records([record], today="2026")
+    assert report.summary["records"] == 1
+    with contextlib.suppress(sc.InvalidAgreement):
+        agreement = sc.from_dict(record)
+        assert sc.from_dict(sc.to_dict(agreement)) == agreement
+    python_field = field if field != "x-v" else "extensions"
+    python_value = value if field != "x-v" else {"x-v": value}
+    kwargs: dict[str, Any] = {
+        "id": "a",
+        "kind": "twinning",
+        "parties": (sc.City("A", "GB"), sc.City("B", "FR")),
+        python_field: python_value,
+    }
+    with contextlib.suppress(sc.InvalidAgreement):
+        sc.Agreement(**kwargs)
+    city: dict[str, Any] = {"name": "A", "country": "GB", party_field: value}
+    with contextlib.suppress(sc.InvalidAgreement):
+        sc.City(**city)

@@ -236,8 +236,6 @@ def test_json_single_object_empty_array_and_bom() -> None:
         (b'[\n  {"id": "a"},\n  {"id": "b"}\n  {"id": "c"}\n]\n', 4, "Expecting ',' delimiter"),
         (b'[\n  {"id": "a"},\n', 3, "Expecting value"),
         (b'{"id": "a"}\n{"id": "b"}\n', 2, "Extra data"),
-        (b"", 1, "the file is empty"),
-        (b"\n\n  \n", 4, "the file is empty"),
         (b'[\n{"id": "a"},\n{"id": "\xff"}]', 3, "not valid UTF-8"),
         (b"[" * 100_000, 1, "nested"),
     ],

@@ -13,7 +13,7 @@ from . import _hooks
 from ._dates import PartialDate, as_day
 from ._identity import matching_names, matching_parties
 from ._lifecycle import Transition, last_known, period, replay
-from ._places import City, _extensions_field
+from ._places import City, _extensions_field, as_tuple
 from ._report import SisterCityError
 from ._vocab import AgreementKind, EventType, Status
 
@@ -60,15 +60,15 @@ def _optional_text(value: Any) -> Any:
 
 
 def _parties(value: Iterable[City]) -> tuple[City, ...]:
-    return value if isinstance(value, tuple) else tuple(value)
+    return as_tuple("parties", "City objects", value)
 
 
 def _events(value: Iterable[Event]) -> tuple[Event, ...]:
-    return value if isinstance(value, tuple) else tuple(value)
+    return as_tuple("events", "Event objects", value)
 
 
 def _sources(value: Iterable[str]) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else tuple(value)
+    return as_tuple("sources", "strings", value)
 
 
 def resolve_actor(by: str, parties: Sequence[City]) -> list[int]:

@@ -106,7 +106,10 @@ _REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
 
 
 def _short(value: object) -> str:
-    text = _REPR.repr(value) if isinstance(value, list | tuple | dict) else repr(value)
+    try:  # repr() raises for an integer past 4,300 digits, even inside a list
+        text = _REPR.repr(value) if isinstance(value, list | tuple | dict) else repr(value)
+    except ValueError:
+        text = f"<{type(value).__name__} too large to show>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -204,7 +207,8 @@ class FieldCheck:
             return True
         if isinstance(value, int):
             if not _INT64[0] <= value <= _INT64[1]:
-                self.add("malformed-record", path, f"number {value} is outside the 64-bit range")
+                message = f"number {_short(value)} is outside the 64-bit range"
+                self.add("malformed-record", path, message)
                 return False
             return True
         if isinstance(value, float):
@@ -375,7 +379,7 @@ class FieldCheck:
                 self.add(
                     "malformed-record",
                     path,
-                    f"'geonames' {geonames} is outside the 64-bit integer range",
+                    f"'geonames' {_short(geonames)} is outside the 64-bit integer range",
                 )
                 geonames = None
             elif isinstance(geonames, float) or geonames < 1:

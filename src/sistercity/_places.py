@@ -12,6 +12,7 @@ import attrs
 from . import _hooks
 from ._dates import PartialDate, as_day
 from ._identity import PlaceKey, name_key, place_key
+from ._report import InvalidAgreement, Issue, Severity
 from ._vocab import PlaceLevel
 
 __all__ = ["City", "FormerName", "PlaceKey", "PlaceLevel", "freeze_extensions", "name_key"]
@@ -20,10 +21,51 @@ __all__ = ["City", "FormerName", "PlaceKey", "PlaceLevel", "freeze_extensions", 
 
 
 def freeze_extensions(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """Copy ``x-`` extension keys into a read-only mapping."""
-    if value is None:
+    """Copy ``x-`` extension keys into a read-only mapping.
+
+    A tuple inside a value is kept as a list, the one JSON array type, so that an object built
+    in Python equals itself read back from any file format.
+
+    >>> dict(freeze_extensions({"x-ids": (1, (2, 3))}))
+    {'x-ids': [1, [2, 3]]}
+    """
+    if not value:
         return types.MappingProxyType({})
-    return types.MappingProxyType(dict(value))
+    return types.MappingProxyType({key: _as_json(item) for key, item in dict(value).items()})
+
+
+def _as_json(value: Any, depth: int = 0) -> Any:
+    """``value`` with every tuple in it as a list; the value itself when it holds none."""
+    if depth > 256:  # deeper than a record may nest: left for the rules to refuse
+        return value
+    if isinstance(value, tuple):
+        return [_as_json(item, depth + 1) for item in value]
+    if isinstance(value, list):
+        items = [_as_json(item, depth + 1) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, dict):
+        pairs = {key: _as_json(item, depth + 1) for key, item in value.items()}
+        return value if all(pairs[k] is v for k, v in value.items()) else pairs
+    return value
+
+
+def as_tuple(field: str, items: str, value: Any) -> tuple[Any, ...]:
+    """The value of a field that holds a list (``parties``, ``sources``, ...), as a tuple.
+
+    The one converter of every list field: any iterable becomes a tuple. A ``str``, ``bytes``
+    or mapping given in its place is refused with ``malformed-record`` at ``$.field`` (never
+    28 one-character sources), as is a value that is not iterable.
+    """
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, str | bytes | bytearray | Mapping):
+        try:
+            return tuple(value)
+        except TypeError:
+            pass
+    shown = f" {value[:40]!r}" if isinstance(value, str) else ""
+    message = f"{field!r} must be a list of {items} (got {type(value).__name__}{shown})"
+    raise InvalidAgreement([Issue("malformed-record", Severity.ERROR, message, f"$.{field}")])
 
 
 def _extensions_field() -> Any:
@@ -55,7 +97,7 @@ def _level(value: PlaceLevel | str) -> PlaceLevel:
 
 
 def _former_names(value: Iterable[FormerName]) -> tuple[FormerName, ...]:
-    return value if isinstance(value, tuple) else tuple(value)
+    return as_tuple("former_names", "FormerName objects", value)
 
 
 @attrs.frozen

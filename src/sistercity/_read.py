@@ -4,13 +4,22 @@ Readers stream: :func:`read` yields one :class:`Item` per record (a non-blank li
 element or a CSV row) with the file name, the physical line where the record starts and its
 index, and keeps nothing once the caller moves on. An item that cannot be read (invalid UTF-8,
 invalid JSON, a number outside the 64-bit integer range, a non-finite number, a lone surrogate,
-nesting deeper than ``MAX_DEPTH`` (256)) carries one ``malformed-record`` issue at that line, and
-reading goes on. Checking the raw values is the validation loop's (``sistercity.validation``).
+nesting deeper than ``MAX_DEPTH`` (256), a key twice in one object) carries one
+``malformed-record`` issue at that line, and reading goes on. Checking the raw values is the
+validation loop's (``sistercity.validation``).
+
+Hostile input: input is read in bounded pieces, never a
+whole line, row or document past ``max_record_bytes`` (default :data:`MAX_RECORD_BYTES`). A
+longer line or CSV row is one ``malformed-record`` and is skipped by reading on to its end
+without keeping it; on an input that is not a regular file (a pipe, a device) the skip reads
+at most :data:`ENDLESS_BYTES` more (or 16 times the limit, if that is larger), then takes the
+input as endless (``/dev/zero``) and stops reading, saying so. A ``.json`` document longer than
+the limit is one ``malformed-record`` and is not read. A file that starts with a UTF-16 or
+UTF-32 byte-order mark is one ``malformed-record`` naming the encoding.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import enum
 import io
@@ -18,8 +27,10 @@ import json
 import math
 import os
 import re
+import stat
 import sys
-from collections.abc import Iterator, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any, BinaryIO, Final
 
 import attrs
@@ -30,13 +41,16 @@ from ._report import Issue, RecordRef, Severity, SisterCityError
 
 __all__ = [
     "CSV_HEADER",
+    "ENDLESS_BYTES",
     "MAX_DEPTH",
+    "MAX_RECORD_BYTES",
     "Format",
     "Item",
     "UnknownFormat",
     "format_of",
     "parse_json",
     "read",
+    "spool",
     "strict_problem",
 ]
 
@@ -60,11 +74,31 @@ EXTENSIONS: Final = {
 #: Records nested deeper than this are ``malformed-record`` (an ``x-`` value may nest 200 deep).
 MAX_DEPTH: Final = 256
 
+#: The default limit of one record's bytes (a JSON Lines line, a CSV row, a ``.json`` file):
+#: ``--max-record-bytes``, ``read(..., max_record_bytes=)``.
+MAX_RECORD_BYTES: Final = 64 * 2**20
+
+#: How far an oversized line of a pipe or device is skipped (at least) before the input is
+#: taken as endless and reading stops: ``/dev/zero`` has no line end and no end of file.
+ENDLESS_BYTES: Final = 2**30
+
+_CHUNK: Final = 2**20
+_UNICODE_BOMS: Final = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (b"\xff\xfe\x00\x00", "UTF-32", "little-endian"),
+    (b"\x00\x00\xfe\xff", "UTF-32", "big-endian"),
+    (b"\xff\xfe", "UTF-16", "little-endian"),
+    (b"\xfe\xff", "UTF-16", "big-endian"),
+)
+
 _BOM: Final = b"\xef\xbb\xbf"
 _JSON_SPACE: Final = b" \t\r\n"
 # 19 digits in a row may be an integer outside the 64-bit range, which orjson would turn into
-# a float silently: such lines take the exact (slower) path.
-_LONG_DIGITS: Final = re.compile(rb"[0-9]{19}")
+# a float silently: such lines take the exact (slower) path. Found by mapping every digit to
+# "0" and searching for nineteen of them, five times faster than a regular expression.
+# Fewer brackets than this cannot nest past MAX_DEPTH (nor past orjson's own limits).
+_MANY_BRACKETS: Final = 200
+_DIGITS_AS_ZERO: Final = bytes.maketrans(b"0123456789", b"0" * 10)
+_LONG_DIGITS: Final = b"0" * 19
 _INT64: Final = (-(2**63), 2**63 - 1)
 _WS: Final = re.compile(r"[ \t\n\r]*")
 
@@ -149,28 +183,74 @@ class Item:
 
 
 def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
-    """Parse one JSON text strictly: ``(value, None)``, or ``(None, (path, message))``.
+    """Parse one JSON text strictly: ``(value, None)``, or ``(value or None, (path, message))``.
 
     Refused, with the path of the offending value: invalid UTF-8, invalid JSON, ``NaN`` and
-    ``Infinity``, numbers that overflow a double, integers outside the 64-bit range, lone
-    surrogates and nesting deeper than ``MAX_DEPTH`` (256).
+    ``Infinity``, numbers that overflow a double, integers outside the 64-bit range (of any
+    length), lone surrogates, nesting deeper than ``MAX_DEPTH`` (256) and a key that appears
+    twice in one object (at that object). With a problem, the value is what could be parsed
+    (or ``None``), so that the caller can still name the record's id.
 
     >>> parse_json(b'{"geonames": 1e400}')
-    (None, ('$.geonames', 'number 1e400 is not finite'))
+    ({'geonames': <number 1e400>}, ('$.geonames', 'number 1e400 is not finite'))
     >>> parse_json(b'[1, 2')[1]
     ('$', "not valid JSON: Expecting ',' delimiter (column 6)")
+    >>> parse_json(b'{"parties": [{"name": "A", "name": "B"}]}')[1]
+    ('$.parties[0]', "the key 'name' appears twice in one object")
     """
-    if _LONG_DIGITS.search(data) is None:
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return _parse_exactly(data)
-        if data.count(b"[") + data.count(b"{") >= MAX_DEPTH:
-            problem = strict_problem(value)
-            if problem is not None:
-                return None, problem
-        return value, None
-    return _parse_exactly(data)
+    if (
+        _LONG_DIGITS in data.translate(_DIGITS_AS_ZERO)
+        or data.count(b"[") + data.count(b"{") >= _MANY_BRACKETS  # perhaps nested too deep
+    ):
+        return _parse_exactly(data)
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _parse_exactly(data)
+    if _may_repeat_a_key(data, value):
+        return _parse_exactly(data)
+    return value, None
+
+
+# Duplicate keys, cheaply: orjson keeps the last of two equal keys silently, so a parsed value
+# is checked against its text, the cheapest proof first:
+# 1. The value written back compactly is the text itself (what the writers produce): had a key
+#    repeated, the text would hold a key and value more than the value does.
+# 2. Else count key ends. In the text with its JSON white space deleted, every key of every
+#    object ends in ``":``, so ``count(b'":')`` there is at least the number of keys in the
+#    text, which is at least the number of keys the parsed objects hold, and the two are equal
+#    only when no key repeats. The parsed objects' keys are counted in the compact text orjson
+#    writes back, where ``":`` ends a key or opens a string that starts with ``:``; without a
+#    backslash in either text no string is escaped, so the same strings open in the input,
+#    and equal counts prove that no key repeats. With a backslash, the parsed value is walked.
+#    Anything else (rare) takes the exact path.
+_JSON_SPACE_BYTES: Final = b" \t\r\n"
+
+
+def _may_repeat_a_key(data: bytes, value: Any) -> bool:
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return False
+    written = orjson.dumps(value)
+    if written == data:
+        return False
+    keys_at_most = data.translate(None, _JSON_SPACE_BYTES).count(b'":')
+    if b"\\" in data or b"\\" in written:
+        return keys_at_most != _count_keys(value)
+    return keys_at_most != written.count(b'":')
+
+
+def _count_keys(node: Any) -> int:
+    """The number of keys of every object in a parsed JSON value (a dict or a list)."""
+    keys = 0
+    if type(node) is dict:
+        keys = len(node)
+        node = node.values()
+    for child in node:
+        kind = type(child)
+        if kind is dict or kind is list:
+            keys += _count_keys(child)
+    return keys
 
 
 def _parse_exactly(data: bytes) -> tuple[Any, tuple[str, str] | None]:
@@ -180,56 +260,92 @@ def _parse_exactly(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     except UnicodeDecodeError as exc:
         return None, ("$", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte {exc.start + 1}")
     try:
-        value = json.loads(text, parse_constant=_constant, parse_float=_float)
+        value = _STRICT.decode(text)
     except json.JSONDecodeError as exc:
         return None, ("$", f"not valid JSON: {exc.msg} (column {exc.colno})")
     except RecursionError:
         return None, ("$", f"nested more than {MAX_DEPTH} levels deep")
-    except _NonFinite as exc:
-        return None, _locate_non_finite(text, str(exc))
     return value, strict_problem(value)
 
 
-class _NonFinite(ValueError):
-    pass
+@attrs.frozen(repr=False)
+class _Refused:
+    """A number the reader refuses (out of range, not finite), kept in place of its value."""
+
+    literal: str
+    message: str
+
+    def __repr__(self) -> str:
+        return f"<number {self.literal}>"
 
 
-def _constant(name: str) -> float:
-    raise _NonFinite(name)
+class _RepeatedKey(dict[str, Any]):
+    """An object in which ``key`` appears more than once (its last values, as orjson keeps)."""
+
+    key: str = ""
 
 
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NonFinite(text)
+def _number_text(literal: str) -> str:
+    """A number as a message shows it: a very long one shortened, with its digit count."""
+    if len(literal) <= 40:
+        return literal
+    digits = sum(c.isdigit() for c in literal)
+    return f"{literal[:12]}…{literal[-6:]} ({digits} digits)"
+
+
+def _int_text(value: int) -> str:
+    """An integer as a message shows it, without ``str()`` (which raises past 4,300 digits)."""
+    if value.bit_length() <= 128:
+        return str(value)
+    digits = int(value.bit_length() * math.log10(2)) + 1
+    return f"{'-' if value < 0 else ''}… (about {digits} digits)"
+
+
+def _out_of_range(literal: str) -> str:
+    return f"number {_number_text(literal)} is outside the 64-bit integer range"
+
+
+def _int(literal: str) -> int | _Refused:
+    # 19 digits hold every 64-bit integer; a longer literal is refused before int() (which
+    # raises past 4,300 digits)
+    if len(literal) > 20:
+        return _Refused(_number_text(literal), _out_of_range(literal))
+    value = int(literal)
+    if not _INT64[0] <= value <= _INT64[1]:
+        return _Refused(literal, _out_of_range(literal))
     return value
 
 
-def _locate_non_finite(text: str, literal: str) -> tuple[str, str]:
-    """Find the path of a non-finite number by parsing again with it replaced by a marker."""
-    marker = object()
+def _float(literal: str) -> float | _Refused:
+    value = float(literal)
+    if not math.isfinite(value):
+        return _constant(literal)
+    return value
 
-    def keep(name: str) -> object:
-        return marker
 
-    def keep_float(found: str) -> object:
-        value = float(found)
-        return value if math.isfinite(value) else marker
+def _constant(literal: str) -> _Refused:
+    text = _number_text(literal)
+    return _Refused(text, f"number {text} is not finite")
 
-    path = "$"
-    with contextlib.suppress(ValueError, RecursionError):
-        value = json.loads(text, parse_constant=keep, parse_float=keep_float)
-        stack: list[tuple[Any, str]] = [(value, "$")]
-        while stack:
-            node, where = stack.pop()
-            if node is marker:
-                path = where
-                break
-            if isinstance(node, list):
-                stack.extend((v, f"{where}[{i}]") for i, v in reversed(list(enumerate(node))))
-            elif isinstance(node, dict):
-                stack.extend((v, key_path(where, k)) for k, v in reversed(list(node.items())))
-    return path, f"number {literal} is not finite"
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    seen: set[str] = set()
+    repeated = _RepeatedKey(value)
+    for key, _ in pairs:  # pragma: no branch - some key repeats
+        if key in seen:
+            repeated.key = key
+            break
+        seen.add(key)
+    return repeated
+
+
+#: The exact decoder: every number and object goes through the checks above.
+_STRICT: Final = json.JSONDecoder(
+    parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_object
+)
 
 
 def strict_problem(value: Any) -> tuple[str, str] | None:
@@ -244,11 +360,13 @@ def strict_problem(value: Any) -> tuple[str, str] | None:
             continue
         elif isinstance(node, int):
             if not _INT64[0] <= node <= _INT64[1]:
-                return path, f"number {node} is outside the 64-bit integer range"
+                return path, _out_of_range(_int_text(node))
         elif isinstance(node, float):
             if not math.isfinite(node):
                 literal = "NaN" if math.isnan(node) else ("-" if node < 0 else "") + "Infinity"
                 return path, f"number {literal} is not finite"
+        elif isinstance(node, _Refused):
+            return path, node.message
         elif isinstance(node, list):
             if depth >= MAX_DEPTH:
                 return path, f"nested more than {MAX_DEPTH} levels deep"
@@ -256,6 +374,8 @@ def strict_problem(value: Any) -> tuple[str, str] | None:
         elif isinstance(node, dict):
             if depth >= MAX_DEPTH:
                 return path, f"nested more than {MAX_DEPTH} levels deep"
+            if isinstance(node, _RepeatedKey):
+                return path, f"the key {node.key!r} appears twice in one object"
             for key in node:
                 if not key.isascii() and not _encodable(key):
                     return path, "a key holds a lone surrogate"
@@ -285,25 +405,57 @@ def read(
     format: Format | str | None = None,
     *,
     name: str | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[Item]:
     """Read records from a path, ``-`` (standard input) or an open stream, one :class:`Item` each.
 
     The format comes from ``format`` or the file's extension (``-`` and streams: JSON Lines).
     The file is opened at once, so a missing file raises :class:`OSError` here and an unknown
     extension :class:`UnknownFormat`; problems inside the file become items with an issue.
+    No record is held whole past ``max_record_bytes``: a longer line or CSV row, or a longer
+    ``.json`` document, is one ``malformed-record`` item (see the module's documentation).
     """
+    if max_record_bytes < 1:
+        raise ValueError(f"max_record_bytes must be a positive number (got {max_record_bytes})")
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         fmt = format_of(path, format)
         if path == "-":
-            return _items(sys.stdin.buffer, fmt, name or "-", close=False)
+            return _items(sys.stdin.buffer, fmt, name or "-", max_record_bytes, close=False)
         if os.path.isdir(path):
             raise IsADirectoryError(f"{path!r} is a directory")
         stream: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the generator
-        return _items(stream, fmt, name or path, close=True)
+        return _items(stream, fmt, name or path, max_record_bytes, close=True)
     fmt = format_of("-", format)
     label = name if name is not None else getattr(source, "name", None)
-    return _items(_binary(source), fmt, label if isinstance(label, str) else "-", close=False)
+    label = label if isinstance(label, str) else "-"
+    return _items(_binary(source), fmt, label, max_record_bytes, close=False)
+
+
+def spool(stream: IO[bytes], max_record_bytes: int = MAX_RECORD_BYTES) -> IO[bytes]:
+    """A copy of ``stream`` that can be read twice (``convert`` reads a pipe in two passes).
+
+    The copy is an anonymous temporary file, so it is never left behind and costs no memory.
+    Of a line longer than the limit only the first ``max_record_bytes + 2`` bytes are copied
+    (enough for :func:`read` to refuse it the same way); at an input taken as endless
+    (``/dev/zero``) the copy stops.
+    """
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+    src = _Input(stream, max_record_bytes)
+    cap = max_record_bytes + 2
+    while True:
+        line = src.readline(cap)
+        if not line:
+            break
+        out.write(line)
+        if len(line) == cap and line[-1] != _NEWLINE:
+            ended, newlines = src.skip_line()
+            if not ended:
+                break
+            if newlines:
+                out.write(b"\n")
+    out.seek(0)
+    return out
 
 
 def _binary(stream: IO[bytes] | IO[str]) -> IO[bytes]:
@@ -315,27 +467,197 @@ def _binary(stream: IO[bytes] | IO[str]) -> IO[bytes]:
     return stream  # type: ignore[return-value]
 
 
-def _items(stream: IO[bytes], fmt: Format, name: str, *, close: bool) -> Iterator[Item]:
+_NEWLINE: Final = 0x0A
+_QUOTE: Final = b'"'
+
+
+def _bounded(stream: IO[bytes]) -> bool:
+    """Whether the input surely ends: a regular file, or bytes in memory (no file number)."""
     try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation: a BytesIO
+        return True
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        return False
+
+
+class _Input:
+    """A binary stream read in bounded pieces, with bytes put back when read ahead."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self._stream = stream
+        self._pending = b""
+        self.limit = limit
+        #: How far an oversized line is skipped before the input is taken as endless.
+        self.budget: int | None = None if _bounded(stream) else max(ENDLESS_BYTES, 16 * limit)
+        self._read1: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
+
+    @property
+    def raw_readline(self) -> Callable[[int], bytes] | None:
+        """The stream's own ``readline`` when no byte is put back (the fast path), else None."""
+        return None if self._pending else self._stream.readline
+
+    def unread(self, data: bytes) -> None:
+        self._pending = data + self._pending
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes; fewer only at the end of the input."""
+        parts = [self._pending[:size]]
+        self._pending = self._pending[size:]
+        have = len(parts[0])
+        while have < size:
+            part = self._stream.read(size - have)
+            if not part:
+                break
+            parts.append(part)
+            have += len(part)
+        return b"".join(parts)
+
+    def readline(self, size: int) -> bytes:
+        r"""One line with its ``\n``, or its first ``size`` bytes (only ``\n`` ends a line)."""
+        pending = self._pending
+        if not pending:
+            return self._stream.readline(size)
+        end = pending.find(b"\n", 0, size)
+        if end >= 0:
+            self._pending = pending[end + 1 :]
+            return pending[: end + 1]
+        if len(pending) >= size:
+            self._pending = pending[size:]
+            return pending[:size]
+        self._pending = b""
+        return pending + self._stream.readline(size - len(pending))
+
+    def skip_line(self, *, csv_quotes: bool = False, odd: bool = False) -> tuple[bool, int]:
+        r"""Read and drop the rest of a line, keeping nothing: ``(ended, line ends read)``.
+
+        With ``csv_quotes``, the line ends only at a ``\n`` after an even number of ``"``
+        (``odd``: an odd number came before), so a quoted field's line breaks are skipped
+        too. ``ended`` is false when the input was taken as endless (see ``budget``).
+        """
+        skipped = 0
+        newlines = 0
+        while True:
+            pending, self._pending = self._pending, b""
+            data = pending or self._read1(_CHUNK)
+            if not data:
+                return True, newlines
+            start = 0
+            while True:
+                end = data.find(b"\n", start)
+                if end < 0:
+                    if csv_quotes:
+                        odd ^= bool(data.count(_QUOTE, start) & 1)
+                    break
+                newlines += 1
+                if csv_quotes:
+                    odd ^= bool(data.count(_QUOTE, start, end) & 1)
+                if not odd:
+                    self._pending = data[end + 1 :]
+                    return True, newlines
+                start = end + 1
+            skipped += len(data)
+            if self.budget is not None and skipped > self.budget:
+                return False, newlines
+
+
+@attrs.frozen
+class _Overlong:
+    """A line longer than the limit, read and dropped; ``ended`` false: reading stopped there."""
+
+    ended: bool
+
+
+def _too_long(what: str, src: _Input, ended: bool) -> str:
+    message = (
+        f"the {what} is longer than {src.limit} bytes, the limit for one record, and is "
+        "skipped unread (raise the limit with --max-record-bytes, or max_record_bytes= "
+        "from Python)"
+    )
+    if not ended:
+        message += (
+            f"; no line end came in the next {src.budget} bytes either, so the input is "
+            "taken as endless and reading stopped here"
+        )
+    return message
+
+
+def _items(stream: IO[bytes], fmt: Format, name: str, limit: int, *, close: bool) -> Iterator[Item]:
+    try:
+        src = _Input(stream, limit)
+        head = src.read(4)
+        for mark, encoding, order in _UNICODE_BOMS:
+            if head.startswith(mark):
+                message = (
+                    f"the file is {encoding} ({order}: it starts with a {encoding} byte-order "
+                    f"mark); records must be UTF-8: convert it first, e.g. with "
+                    f"'iconv -f {encoding} -t UTF-8'"
+                )
+                index = 0 if fmt is Format.JSONL else None
+                yield Item(None, name, 1, index, fmt, _malformed("$", message))
+                return
+        src.unread(head[len(_BOM) :] if head.startswith(_BOM) else head)
         if fmt is Format.JSONL:
-            yield from _read_jsonl(stream, name)
+            yield from _read_jsonl(src, name)
         elif fmt is Format.JSON:
-            yield from _read_json(stream, name)
+            yield from _read_json(src, name)
         else:
-            yield from _read_csv(stream, name)
+            yield from _read_csv(src, name)
     finally:
         if close:
             stream.close()
 
 
-def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Item]:
+def _lines(src: _Input) -> Iterator[bytes | _Overlong]:
+    r"""The physical lines (ended by ``\n`` alone), each at most the limit long, else dropped."""
+    limit = src.limit
+    cap = limit + 2
+    readline = src.raw_readline
+    while True:
+        if readline is None:  # bytes put back: read them first
+            line = src.readline(cap)
+            readline = src.raw_readline
+        else:
+            line = readline(cap)
+        size = len(line)
+        if size <= limit:
+            if not line:
+                return
+            yield line
+        elif line[-1] == _NEWLINE or size < cap:  # whole: over the limit unless by its line end
+            body = size - line.endswith(b"\n") - line.endswith(b"\r\n")
+            yield line if body <= limit else _Overlong(ended=True)
+        else:
+            del line
+            ended, _ = src.skip_line()
+            readline = src.raw_readline
+            yield _Overlong(ended)
+            if not ended:
+                return
+
+
+_PRETTY: Final = (b"[", b"{")
+
+
+def _read_jsonl(src: _Input, name: str) -> Iterator[Item]:
     index = 0
-    for number, line in enumerate(stream, 1):
-        if number == 1 and line.startswith(_BOM):
-            line = line[3:]
+    number = 0
+    for line in _lines(src):
+        number += 1
+        if type(line) is _Overlong:
+            yield Item(None, name, number, index, Format.JSONL,
+                       _malformed("$", _too_long("line", src, line.ended)))  # fmt: skip
+            index += 1
+            continue
+        assert isinstance(line, bytes)
         body = line.rstrip(_JSON_SPACE)  # leading space kept: columns count from the line start
         if not body:
             continue
+        if index == 0 and body.lstrip(_JSON_SPACE) in _PRETTY:
+            yield Item(None, name, 1, 0, Format.JSONL, _malformed("$", _pretty_printed(body)))
+            return
         value, problem = parse_json(body)
         if problem is None:
             yield Item(value, name, number, index, Format.JSONL)
@@ -345,10 +667,24 @@ def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Item]:
         index += 1
 
 
-def _read_json(stream: IO[bytes], name: str) -> Iterator[Item]:
-    data = stream.read()
-    if data.startswith(_BOM):
-        data = data[3:]
+def _pretty_printed(body: bytes) -> str:
+    return (
+        f"the first line is {body.strip().decode()!r} alone: this looks like pretty-printed "
+        "JSON, not JSON Lines (one record per line), and is read no further; read it with "
+        "--input-format json (format='json' from Python)"
+    )
+
+
+def _read_json(src: _Input, name: str) -> Iterator[Item]:
+    data = src.read(src.limit + 1)
+    if len(data) > src.limit:
+        message = (
+            f"the .json document is longer than {src.limit} bytes, the limit for one record "
+            "(a .json file is read whole), and is not read: write large collections as JSON "
+            "Lines, or raise the limit with --max-record-bytes (max_record_bytes= from Python)"
+        )
+        yield Item(None, name, 1, None, Format.JSON, _malformed("$", message))
+        return
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -358,6 +694,7 @@ def _read_json(stream: IO[bytes], name: str) -> Iterator[Item]:
             None, name, line, None, Format.JSON, _malformed("$", f"not valid UTF-8: byte {byte}")
         )
         return
+    del data
     parsed = _split_json(text)
     if isinstance(parsed, Issue):
         yield Item(None, name, parsed.line, None, Format.JSON, attrs.evolve(parsed, line=None))
@@ -373,9 +710,11 @@ def _read_json(stream: IO[bytes], name: str) -> Iterator[Item]:
 def _split_json(text: str) -> list[tuple[int, Any]] | Issue:
     """Parse a ``.json`` document into ``(line, element)`` pairs, or one issue where it fails.
 
-    A top-level array gives its elements; anything else is one record.
+    A top-level array gives its elements; anything else is one record; white space alone,
+    none. Numbers and objects go through the strict decoder's checks (``strict_problem``
+    finds what they refused).
     """
-    decoder = json.JSONDecoder(parse_constant=float)
+    decoder = _STRICT
     lines_before = 0
     last = 0
 
@@ -390,7 +729,7 @@ def _split_json(text: str) -> list[tuple[int, Any]] | Issue:
 
     pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
     if pos == len(text):
-        return failure(pos, "the file is empty: expected an agreement or an array of them")
+        return []
     out: list[tuple[int, Any]] = []
     try:
         if text[pos] != "[":
@@ -442,42 +781,100 @@ _ESCAPED: Final = re.compile("[\udc80-\udcff]")
 _FIELD_LIMIT: Final = 2**31 - 1
 
 
-def _read_csv(stream: IO[bytes], name: str) -> Iterator[Item]:
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    try:
-        reader = csv.reader(text, strict=True)
-        header: list[str] | None = None
-        index = 0
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                issue = _malformed("$", f"not valid CSV: {exc}")
-                if header is None:  # without a header no row can be read
-                    yield Item(None, name, start, None, Format.CSV, issue)
-                    return
-                yield Item(None, name, start, index, Format.CSV, issue)
-                index += 1
-                continue
-            if not row:
-                continue
-            if header is None:
-                header = row
-                problem = _header_problem(header)
-                if problem is not None:
-                    yield Item(None, name, start, None, Format.CSV, _malformed("$", problem))
-                    return
-                continue
-            raw, refusal = _row_to_raw(header, row)
-            yield Item(raw, name, start, index, Format.CSV, refusal)
+class _CsvLines:
+    """The physical lines of a CSV input for ``csv.reader``, each decoded, none unbounded.
+
+    A row that grows past the limit (one long line, or a quoted field running over many) is
+    skipped to its end and raises :class:`_RowTooLong` out of the reader's ``next``. An
+    iterator class, not a generator, so that it goes on after raising.
+    """
+
+    def __init__(self, src: _Input) -> None:
+        self.src = src
+        self.line_num = 0  # physical lines read, skipped ones included
+        self.row_bytes = 0
+        self.odd = False  # an odd number of quotes in the row so far: inside a quoted field
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def new_row(self) -> None:
+        self.row_bytes = 0
+        self.odd = False
+
+    def __next__(self) -> str:
+        src = self.src
+        cap = src.limit + 2
+        line = src.readline(cap)
+        if not line:
+            raise StopIteration
+        self.line_num += 1
+        self.row_bytes += len(line)
+        self.odd ^= bool(line.count(_QUOTE) & 1)
+        cut = len(line) == cap and line[-1] != _NEWLINE  # the line goes on past the limit
+        if self.row_bytes <= cap and not cut:
+            return line.decode("utf-8", "surrogateescape")
+        ended, newlines = True, 0
+        if cut:
+            del line
+            ended, newlines = src.skip_line(csv_quotes=True, odd=self.odd)
+        elif self.odd:  # a quoted field goes on
+            ended, newlines = src.skip_line(csv_quotes=True, odd=True)
+        self.line_num += newlines
+        raise _RowTooLong(ended)
+
+
+class _RowTooLong(Exception):
+    def __init__(self, ended: bool) -> None:
+        super().__init__(ended)
+        self.ended = ended
+
+
+def _read_csv(src: _Input, name: str) -> Iterator[Item]:
+    lines = _CsvLines(src)
+    reader = csv.reader(lines, strict=True)
+    # csv's field limit is process-wide: set to the record limit while reading, then restored
+    field_limit = min(src.limit + 2, _FIELD_LIMIT)
+    header: list[str] | None = None
+    index = 0
+    while True:
+        start = lines.line_num + 1
+        lines.new_row()
+        issue: Issue | None = None
+        ended = True
+        saved = csv.field_size_limit(field_limit)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except _RowTooLong as exc:
+            issue = _malformed("$", _too_long("CSV row", src, exc.ended))
+            ended = exc.ended
+        except csv.Error as exc:
+            issue = _malformed("$", f"not valid CSV: {exc}")
+        finally:
+            csv.field_size_limit(saved)
+        if issue is not None:
+            if header is None:  # without a header no row can be read
+                yield Item(None, name, start, None, Format.CSV, issue)
+                return
+            yield Item(None, name, start, index, Format.CSV, issue)
             index += 1
-    finally:
-        text.detach()
+            if not ended:
+                return
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):  # a blank line holds no row
+            continue
+        if header is None:
+            header = row
+            problem = _header_problem(header)
+            if problem is not None:
+                yield Item(None, name, start, None, Format.CSV, _malformed("$", problem))
+                return
+            continue
+        raw, refusal = _row_to_raw(header, row)
+        yield Item(raw, name, start, index, Format.CSV, refusal)
+        index += 1
 
 
 def _header_problem(header: list[str]) -> str | None:
@@ -517,8 +914,8 @@ def _row_to_raw(header: list[str], row: list[str]) -> tuple[Any, Issue | None]:
             target, key, base = record, column, "$"
         if key in (_PARTY_JSON_CELLS if match is not None else _JSON_CELLS):
             value, problem = parse_json(cell.encode("utf-8"))
-            if problem is not None:
-                where = base if key == "x" else key_path(base, key)
+            if problem is not None:  # located inside the cell's value: $.events[0].date
+                where = (base if key == "x" else key_path(base, key)) + problem[0][1:]
                 return None, _malformed(where, f"the {column!r} cell holds no valid JSON: "
                                         f"{problem[1]}")  # fmt: skip
             if key == "x":
@@ -536,7 +933,10 @@ def _row_to_raw(header: list[str], row: list[str]) -> tuple[Any, Issue | None]:
             else:
                 target[key] = value
         elif key == "geonames" and match is not None and _INTEGER.fullmatch(cell):
-            target[key] = int(cell)
+            number = _int(cell)
+            if isinstance(number, _Refused):
+                return None, _malformed(key_path(base, key), number.message)
+            target[key] = number
         else:
             target[key] = cell
     record["parties"] = [party for party in parties if party]

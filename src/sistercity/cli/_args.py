@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sys
 from collections.abc import Iterable, Iterator
-from typing import NoReturn
+from typing import IO, NoReturn
 
 from .. import io as recordio
 from .._atomic import STDOUT, SameFileError, refuse_same_file
 from .._catalogue import RuleSelection
 from .._dates import PartialDate, as_day
+from .._read import MAX_RECORD_BYTES, spool
 from .._report import SisterCityError, UnknownRuleError
 from ._output import Locator, OutputError
 
@@ -72,7 +74,11 @@ def selection(args: argparse.Namespace) -> RuleSelection:
 
 
 def open_input(
-    path: str, input_format: str | None, locator: Locator | None = None
+    path: str,
+    input_format: str | None,
+    locator: Locator | None = None,
+    *,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[recordio.Item]:
     """Open a record file; :class:`UsageError` for a file the command cannot read."""
     if path != "-" and not os.path.exists(path):
@@ -81,7 +87,7 @@ def open_input(
         raise UsageError(f"{path}: is a directory")
     try:
         fmt = recordio.format_of(path, input_format)
-        items = recordio.read(path, fmt)
+        items = recordio.read(path, fmt, max_record_bytes=max_record_bytes)
     except recordio.UnknownFormat as exc:
         raise UsageError(f"{exc}; give --input-format") from None
     except IsADirectoryError:
@@ -117,11 +123,45 @@ def output_failed(command: str, output: str, exc: OSError) -> UsageError | Outpu
     return UsageError(f"cannot write {output}: {reason}")
 
 
+def spool_input(path: str, max_record_bytes: int) -> IO[bytes]:
+    """Standard input (``-``) or a pipe, copied so that it can be read twice (``convert``).
+
+    The copy is an anonymous temporary file, not memory; lines past the limit are cut as the
+    reader would refuse them anyway. :class:`UsageError` when the input cannot be read.
+    """
+    try:
+        if path == "-":
+            return spool(sys.stdin.buffer, max_record_bytes)
+        with open(path, "rb") as stream:
+            return spool(stream, max_record_bytes)
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _record_bytes(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes (got {value!r})")
+    return number
+
+
 def add_input_format(parser: argparse.ArgumentParser) -> None:
+    """``--input-format`` and ``--max-record-bytes``: how every command that reads records reads."""
     parser.add_argument(
         "--input-format",
         choices=_FORMATS,
         help="the input's format (default: from the file's extension; standard input: jsonl)",
+    )
+    parser.add_argument(
+        "--max-record-bytes",
+        type=_record_bytes,
+        default=MAX_RECORD_BYTES,
+        metavar="N",
+        help="the most bytes one record may take (a JSON Lines line, a CSV row, a whole .json "
+        "file); a longer one is one malformed-record, skipped unread (default: 64 MiB)",
     )
 
 

@@ -60,8 +60,24 @@ def _run(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     today = parse_today(args.today)
     locator = Locator()
-    old = read_valid("diff", args.old, args.input_format, locator, today, build=False)
-    new = read_valid("diff", args.new, args.input_format, locator, today, build=False)
+    old = read_valid(
+        "diff",
+        args.old,
+        args.input_format,
+        locator,
+        today,
+        build=False,
+        max_record_bytes=args.max_record_bytes,
+    )
+    new = read_valid(
+        "diff",
+        args.new,
+        args.input_format,
+        locator,
+        today,
+        build=False,
+        max_record_bytes=args.max_record_bytes,
+    )
     found = diff_records(old.raw, new.raw, match=args.match, today=today)
     if args.format == "json":
         write(sys.stdout, orjson.dumps(found.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -40,9 +40,16 @@ def _run(args: argparse.Namespace) -> int:
         if fmt != "csv":
             render([], fmt)  # a missing extra stops the command before the input is read
     except (UnknownExportFormat, MissingExtra) as exc:
-        raise UsageError(f"sistercity export: error: {exc}") from None
+        raise UsageError(str(exc)) from None
     check_output("export", args.output, [args.path])
-    checked = read_valid("export", args.path, args.input_format, Locator(), today)
+    checked = read_valid(
+        "export",
+        args.path,
+        args.input_format,
+        Locator(),
+        today,
+        max_record_bytes=args.max_record_bytes,
+    )
     _write(args.output, render(checked.agreements, fmt, on=on, today=today))
     return 1 if checked.errors else 0
 

@@ -17,7 +17,6 @@ import argparse
 import contextlib
 import datetime as dt
 import importlib
-import io as stdio
 import json
 import os
 import signal
@@ -49,6 +48,7 @@ from ._args import (
     output_failed,
     parse_today,
     selection,
+    spool_input,
 )
 from ._output import (
     FORMATS,
@@ -92,6 +92,7 @@ class _Validation:
             collection=not args.no_collection,
         )
         self.strict: bool = args.strict
+        self.max_record_bytes: int = args.max_record_bytes
         self.out, self.err = out, err
         self.locator = Locator()
         self.reporter = reporter(args.format, out, self.locator)
@@ -112,7 +113,9 @@ class _Validation:
                     entry["error"] = "the same file as an earlier input; checked once"
                     return
                 self.seen.append(st)
-            self.check(open_input(path, input_format, self.locator))
+            self.check(
+                open_input(path, input_format, self.locator, max_record_bytes=self.max_record_bytes)
+            )
         except (BrokenPipeError, OutputError):
             raise
         except UsageError as exc:
@@ -164,6 +167,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
+    with contextlib.ExitStack() as resources:  # the copy of a pipe, closed however it ends
+        return _convert(args, resources)
+
+
+def _convert(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     source: str = args.input
     target: str = args.output
     check_output("convert", target, [source])
@@ -187,20 +195,17 @@ def _cmd_convert(args: argparse.Namespace) -> int:
             fmt = recordio.format_of(source, in_format)
         except recordio.UnknownFormat as exc:
             raise UsageError(f"{exc}; give --input-format") from None
-        if source == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(source, "rb") as stream:
-                data = stream.read()
+        copy = resources.enter_context(spool_input(source, args.max_record_bytes))
         if fmt is recordio.Format.JSON:
             locator.json_files.add(source)
 
         def items() -> Iterator[recordio.Item]:
-            return recordio.read(stdio.BytesIO(data), fmt, name=source)
+            copy.seek(0)
+            return recordio.read(copy, fmt, name=source, max_record_bytes=args.max_record_bytes)
     else:
 
         def items() -> Iterator[recordio.Item]:
-            return open_input(source, in_format, locator)
+            return open_input(source, in_format, locator, max_record_bytes=args.max_record_bytes)
 
     # pass 1: the validation loop, with the same options as validate, and the output format's
     # own limits; a digest of each record, so that pass 2 writes only what was checked
@@ -399,7 +404,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
     shown = 0
     broken = False
     unreadable = 0
-    for item in open_input(args.path, args.input_format, locator):
+    for item in open_input(
+        args.path, args.input_format, locator, max_record_bytes=args.max_record_bytes
+    ):
         if item.issue is not None:
             unreadable += 1
             if wanted is None:

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from .._agreements import Agreement
+from .._read import MAX_RECORD_BYTES
 from ..validation import Validation
 from ._args import UsageError, open_input
 from ._output import Locator, write
@@ -46,6 +47,7 @@ def read_valid(
     today: dt.date,
     *,
     build: bool = True,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Checked:
     """Check one input on its own; every issue goes to stderr in ``validate``'s text format.
 
@@ -57,7 +59,7 @@ def read_valid(
     kept: list[tuple[int, Agreement]] = []
     raw: list[tuple[int, Mapping[str, Any]]] = []
     try:
-        for item in open_input(path, input_format, locator):
+        for item in open_input(path, input_format, locator, max_record_bytes=max_record_bytes):
             outcome = run.check(item)
             for issue in outcome.issues:
                 write(sys.stderr, locator.text(issue) + "\n")
@@ -68,7 +70,7 @@ def read_valid(
             elif not build:
                 raw.append((outcome.seq, outcome.item.raw))
     except OSError as exc:
-        raise UsageError(f"sistercity {command}: error: {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
     for issue in run.finish():
         write(sys.stderr, locator.text(issue) + "\n")
     summary = run.summary

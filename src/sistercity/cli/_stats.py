@@ -63,7 +63,14 @@ def _run(args: argparse.Namespace) -> int:
     on = today if args.on is None else as_day(parse_date(args.on, "--on"))
     if args.plot is not None:
         check_output("stats", args.plot, [args.path])
-    checked = read_valid("stats", args.path, args.input_format, Locator(), today)
+    checked = read_valid(
+        "stats",
+        args.path,
+        args.input_format,
+        Locator(),
+        today,
+        max_record_bytes=args.max_record_bytes,
+    )
     summary = stats(checked.agreements, on=on, today=today)
     if args.format == "json":
         write(

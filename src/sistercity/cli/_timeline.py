@@ -26,12 +26,12 @@ __all__ = ["add_parser"]
 
 
 def _valid_agreements(
-    path: str, input_format: str | None, locator: Locator, run: Validation
+    path: str, input_format: str | None, locator: Locator, run: Validation, max_record_bytes: int
 ) -> tuple[list[Agreement], int]:
     """The valid agreements of a file; each error goes to stderr as ``validate`` writes it."""
     agreements: list[Agreement] = []
     errors = 0
-    for item in open_input(path, input_format, locator):
+    for item in open_input(path, input_format, locator, max_record_bytes=max_record_bytes):
         outcome = run.check(item)
         for issue in outcome.issues:
             if issue.is_error:
@@ -51,7 +51,9 @@ def _run(args: argparse.Namespace) -> int:
     locator = Locator()
     run = Validation(today=today, collection=False, build=True)
     try:
-        agreements, errors = _valid_agreements(args.path, args.input_format, locator, run)
+        agreements, errors = _valid_agreements(
+            args.path, args.input_format, locator, run, args.max_record_bytes
+        )
     except OSError as exc:
         raise UsageError(f"{args.path}: {exc.strerror or exc}") from None
     try:
