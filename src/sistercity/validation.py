@@ -30,7 +30,7 @@ from ._catalogue import RULES, UNIGNORABLE, RuleSelection, run_custom
 from ._collection import CollectionCheck, RecordSummary, summarise
 from ._dates import PartialDate, as_day
 from ._raw import agreement_to_raw
-from ._read import Format, Item, read
+from ._read import MAX_RECORD_BYTES, Format, Item, read
 from ._record import Summary, check_and_summarise
 from ._report import Issue, RecordRef, Report, Severity
 
@@ -276,13 +276,15 @@ def validate_file(
     ignore: Iterable[str] | str | None = None,
     today: Day | None = None,
     collection: bool = True,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Report:
     """Validate a record file (JSON Lines, JSON or CSV; ``-`` is standard input).
 
     The format comes from ``input_format`` or the file's extension. Issues carry ``file``,
     ``line`` and ``index``. Raises :class:`OSError` for a file that cannot be opened and
     :class:`~sistercity.io.UnknownFormat` for an unknown extension; problems inside the file
-    are issues, never exceptions.
+    are issues, never exceptions: a record longer than ``max_record_bytes`` (bytes; default
+    64 MiB) is one ``malformed-record`` and is skipped without being held in memory.
     """
     run = Validation(select=select, ignore=ignore, today=today, collection=collection)
-    return _report(run, read(path, input_format))
+    return _report(run, read(path, input_format, max_record_bytes=max_record_bytes))
