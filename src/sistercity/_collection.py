@@ -262,11 +262,10 @@ class CollectionCheck:
     """
 
     __slots__ = (
-        "_carriers",
         "_conflicts",
-        "_countries",
         "_groups",
         "_ids",
+        "_places",
         "_records",
         "_superseding",
         "_today",
@@ -278,10 +277,10 @@ class CollectionCheck:
         self._ids: dict[str, int | list[int]] = {}
         # the place keys of a record, sorted -> its records
         self._groups: dict[tuple[PlaceKey, ...], int | list[int]] = {}
-        # place id ("Q64", "geonames:2950159") -> its first country, and the records naming it
-        self._countries: dict[str, str] = {}
-        self._carriers: dict[str, int | list[int]] = {}
-        # place ids seen with more than one country -> {country: records}
+        # place id ("Q64", "geonames:2950159") -> [its first country, the records naming it...]
+        # (one list, so that a place id costs one lookup a record)
+        self._places: dict[str, list[Any]] = {}
+        # place ids seen with more than one country -> {country: records} (and out of _places)
         self._conflicts: dict[str, dict[str, int | list[int]]] = {}
         # the records that name a 'supersedes'
         self._superseding: list[int] = []
@@ -360,35 +359,31 @@ class CollectionCheck:
         )
         if supersedes is not None:
             self._superseding.append(seq)
-        # _append, inlined for the common case of a first entry
-        ids = self._ids
-        if rid in ids:
-            _append(ids, rid, seq)
+        # _append, inlined for the common case: a first entry
+        found = self._ids.setdefault(rid, seq)
+        if found != seq:
+            _append(self._ids, rid, seq)
+        if len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str:
+            group = keys if keys[0] <= keys[1] else (keys[1], keys[0])
         else:
-            ids[rid] = seq
-        group = _group_of(keys)
-        groups = self._groups
-        if group in groups:
-            _append(groups, group, seq)
-        else:
-            groups[group] = seq
-        countries, carriers = self._countries, self._carriers
+            group = _group_of(keys)
+        found = self._groups.setdefault(group, seq)
+        if found != seq:
+            _append(self._groups, group, seq)
+        places = self._places
         for token, country in place_ids:
-            first = countries.get(token)
-            if first is None:
-                countries[token] = country
-                carriers[token] = seq
-            elif first == country and token in carriers:
-                _append(carriers, token, seq)
+            entry = places.get(token)
+            if entry is None:
+                if token in self._conflicts:
+                    _append(self._conflicts[token], country, seq)
+                else:
+                    places[token] = [country, seq]
+            elif entry[0] == country:
+                if entry[-1] != seq:
+                    entry.append(seq)
             else:
-                self._conflict(token, first, country, seq)
-
-    def _conflict(self, token: str, first: str, country: str, seq: int) -> None:
-        conflict = self._conflicts.get(token)
-        if conflict is not None:
-            _append(conflict, country, seq)
-        else:
-            self._conflicts[token] = {first: _seqs(self._carriers.pop(token)), country: seq}
+                del places[token]
+                self._conflicts[token] = {entry[0]: entry[1:], country: seq}
 
     def _ref(self, seq: int) -> RecordRef:
         kept = self._records[seq]
