@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 import reprlib
@@ -238,7 +239,13 @@ def _short(value: object) -> str:
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str | None:
-    near = difflib.get_close_matches(value.casefold(), list(choices), n=1, cutoff=0.6)
+    return _closest(value.casefold(), tuple(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(value: str, choices: tuple[str, ...]) -> str | None:
+    # remembered: difflib costs more than checking a whole record, and a file repeats its typos
+    near = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return near[0] if near else None
 
 
