@@ -5,25 +5,36 @@ without building any model object; ``build=True`` builds the :class:`Agreement` 
 the pass has already checked, without running the constructors' checks again. The detailed
 path is the public constructors (``City``, ``FormerName``, ``Event``, ``Agreement``), which
 convert every value and run the full check. These properties hold them together.
+
+``quick_check`` (what ``validate`` runs first on every record) vouches for a record with no
+error in one quick read, and gives up on anything else; ``full_check`` is the definition of the
+rules. The quick answer must be the full answer: the same issues (warnings only) and the same
+collection summary, and it may give up only where the full pass finds an error or a warning
+the quick check does not word.
 """
 
 from __future__ import annotations
 
+import calendar
+import copy
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sistercity as sc
 from sistercity import Agreement, City, Event, FormerName, InvalidAgreement, _fields, to_dict
+from sistercity._dates import InvalidDate, PartialDate, ordinals
 from sistercity._fields import (
     AGREEMENT_KEYS,
     EVENT_KEYS,
     FORMER_NAME_KEYS,
     PARTY_KEYS,
 )
-from sistercity._record import check_record
-from sistercity.strategies import broken_cases, records
+from sistercity._record import check_record, full_check, quick_check
+from sistercity.strategies import broken_cases, broken_records, records
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -141,3 +152,208 @@ def test_the_date_cache_stays_bounded() -> None:
         _, agreement = check_record(raw, today=TODAY)
         assert agreement is not None and str(agreement.events[0].date) == text
         assert len(_fields._DATES) <= _fields._DATES_MAX
+
+
+# ---- quick_check == full_check ------------------------------------------------------------
+
+#: The warnings the quick check words itself; on any other issue it gives up.
+QUICK_WARNINGS = {"future-date", "missing-reason", "missing-source"}
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.sampled_from([2**63, 2**63 - 1, -(2**63) - 1, 0, 1, 1.0, 2.0**70])
+    # beyond Python's int-string limit (4,300 digits): no repr of such a value may be taken
+    | st.sampled_from([4301, 5000]).map(lambda digits: 10**digits)
+    | st.sampled_from([4301, 5000]).map(lambda digits: -(10**digits))
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["", " ", "Q1", "Q01", "XK", "SU", "UK", "\ud800", "\x85", "1962", "US-IL"])
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=6) | st.integers(), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_keys = st.sampled_from(
+    ["id", "kind", "term", "parties", "events", "sources", "supersedes", "notes", "name",
+     "country", "subdivision", "level", "wikidata", "geonames", "former_names", "type", "date",
+     "by", "reason", "source", "from", "until", "x-a", "x-\ud800", "reasn"]
+)  # fmt: skip
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> Any:
+    """A valid record with one value somewhere replaced by a hostile Python value."""
+    record = copy.deepcopy(draw(records()))
+    node: Any = record
+    for _ in range(draw(st.integers(0, 4))):
+        children = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        children = [(k, v) for k, v in children if isinstance(v, dict | list) and v]
+        if not children:
+            break
+        node = draw(st.sampled_from(children))[1]
+    replacement = draw(_values)
+    if isinstance(node, dict):
+        node[draw(_keys)] = replacement
+    elif node:
+        node[draw(st.integers(0, len(node) - 1))] = replacement
+    return record
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` holds only what a JSON parser makes (no tuple, no subclass)."""
+    if type(value) is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if type(value) is list:
+        return all(_plain(v) for v in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
+def _assert_quick_is_full(raw: Any, today: dt.date) -> bool:
+    """The property; returns whether the quick check answered.
+
+    It may give up on a value no JSON parser makes (a tuple, say); on plain JSON data only
+    where the full pass finds an error or a warning it does not word.
+    """
+    issues, _, summary = full_check(raw, today)
+    quick = quick_check(raw, today)
+    if quick is None:
+        rules = {issue.rule for issue in issues}
+        errors = any(issue.is_error for issue in issues)
+        assert errors or rules - QUICK_WARNINGS or not _plain(raw), raw
+        return False
+    assert not any(issue.is_error for issue in issues)
+    assert quick == (issues, summary)
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), st.sampled_from([TODAY, dt.date(1990, 1, 1), dt.date(2100, 1, 1)]))
+def test_the_quick_check_vouches_for_valid_records_as_the_full_pass_does(
+    raw: dict[str, Any], today: dt.date
+) -> None:
+    """Every generated valid record: the quick check answers (unless a warning it does not
+    word is due), with the full pass's warnings and summary, whatever day today is."""
+    _assert_quick_is_full(raw, today)
+
+
+@settings(max_examples=300, deadline=None)
+@given(broken_records())
+def test_the_quick_check_gives_up_on_every_broken_record(case: tuple[str, dict[str, Any]]) -> None:
+    """A record broken for one error rule is never vouched for: the full pass words it."""
+    rule, raw = case
+    assert quick_check(raw, TODAY) is None
+    assert rule in {issue.rule for issue in full_check(raw, TODAY)[0] if issue.is_error}
+
+
+@settings(max_examples=250, deadline=None)
+@given(mutated())
+def test_the_quick_check_agrees_with_the_full_pass_on_hostile_values(raw: Any) -> None:
+    """One value anywhere replaced by null, a bool, an int beyond 64 bits or beyond Python's
+    int-string limit, a float, a tuple, a lone surrogate, a near-miss code: both paths agree,
+    and neither raises."""
+    _assert_quick_is_full(raw, TODAY)
+
+
+def test_the_quick_check_answers_for_most_valid_records() -> None:
+    """The quick check is not a check that always gives up: it vouches for plain records."""
+    raw = {
+        "id": "a",
+        "kind": "twinning",
+        "parties": [
+            {"name": "Kraków", "country": "PL", "wikidata": "Q31487", "x-n": [1, {"k": None}]},
+            {"name": "Nürnberg", "country": "DE", "subdivision": "DE-BY", "geonames": 2861650},
+        ],
+        "events": [
+            {"type": "signed", "date": "1979", "by": "Kraków"},
+            {"type": "signed", "date": "1979-05", "by": "Nürnberg (DE)"},
+            {"type": "suspended", "date": "2200"},
+        ],
+        "x-row": 3,
+    }
+    assert _assert_quick_is_full(raw, TODAY)
+    issues, summary = quick_check(raw, TODAY) or ([], None)
+    assert [i.rule for i in issues] == ["future-date", "missing-reason", "missing-source"]
+    assert summary is not None and summary[2] == ("Q31487", "geonames:2861650")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "path"),
+    [
+        ("geonames", 10**5000, "$.parties[0].geonames"),
+        ("x-big", 10**5000, "$.parties[0]['x-big']"),
+        ("x-nested", [{"deep": -(10**4400)}], "$.parties[0]['x-nested'][0].deep"),
+        ("name", 10**5000, "$.parties[0].name"),
+        ("country", -(10**5000), "$.parties[0].country"),
+    ],
+    ids=["geonames", "x-value", "nested-x-value", "name", "country"],
+)
+def test_an_int_beyond_the_int_string_limit_is_one_malformed_record(
+    key: str, value: Any, path: str
+) -> None:
+    """Issue 10: an int of more than 4,300 digits cannot be turned into text; it is one
+    malformed-record at its path (never a traceback), and checking goes on."""
+    raw = {
+        "id": "a",
+        "kind": "twinning",
+        "parties": [{"name": "A", "country": "DE", key: value}, {"name": "B", "country": "FR"}],
+        "events": [{"type": "signed", "date": "2999"}],
+    }
+    report = sc.validate(raw, today="2025")
+    errors = [issue for issue in report if issue.is_error]
+    assert [(issue.rule, issue.path) for issue in errors] == [("malformed-record", path)]
+    assert "digits)" in errors[0].message
+    assert "future-date" in report.rules()  # checking went on
+
+
+@pytest.mark.parametrize(
+    ("raw_part", "path"),
+    [
+        ({"sources": "https://example.org"}, "$.sources"),
+        ({"parties": "AB"}, "$.parties"),
+        ({"events": "x"}, "$.events"),
+    ],
+)
+def test_a_str_where_a_list_belongs_is_malformed(raw_part: dict[str, Any], path: str) -> None:
+    """Issue 10: a str is never read as a list of its characters."""
+    raw = {
+        "id": "a",
+        "kind": "twinning",
+        "parties": [{"name": "A", "country": "DE"}, {"name": "B", "country": "FR"}],
+        **raw_part,
+    }
+    assert ("malformed-record", path) in {(i.rule, i.path) for i in sc.validate(raw, today="2025")}
+    assert quick_check(raw, TODAY) is None
+
+
+def test_a_str_as_former_names_is_malformed() -> None:
+    party = {"name": "A", "country": "DE", "former_names": "x"}
+    raw = {"id": "a", "kind": "twinning", "parties": [party, {"name": "B", "country": "FR"}]}
+    found = {(i.rule, i.path) for i in sc.validate(raw, today="2025")}
+    assert ("malformed-record", "$.parties[0].former_names") in found
+
+
+def test_partial_dates_count_days_as_datetime_does() -> None:
+    """The day arithmetic of partial dates (ordinals, leap years) is datetime's: every year's
+    February and December, their first and last days, and the day after the last refused."""
+    for year in range(1, 10000):
+        for month in (2, 12):
+            last = calendar.monthrange(year, month)[1]
+            whole = PartialDate(f"{year:04d}-{month:02d}")
+            assert (whole.earliest, whole.latest) == (
+                dt.date(year, month, 1),
+                dt.date(year, month, last),
+            )
+            assert (
+                ordinals(f"{year:04d}-{month:02d}-{last:02d}")
+                == (dt.date(year, month, last).toordinal(),) * 2
+            )
+            with pytest.raises(InvalidDate):
+                ordinals(f"{year:04d}-{month:02d}-{last + 1:02d}")
+        assert PartialDate(f"{year:04d}").latest == dt.date(year, 12, 31)

@@ -1,10 +1,11 @@
 """The collection rules of SPEC §5, checked over a compact summary of each record.
 
 :class:`CollectionCheck` takes one :class:`RecordSummary` per record (:meth:`~CollectionCheck.
-add_summary`; :meth:`~CollectionCheck.add` builds it from an :class:`~sistercity.Agreement`) and
-keeps nothing else, so that a command line can stream records of any length. Time, memory and
-output grow no faster than n log n in the number of records n, whatever the input (but see
-"Cost" below for the one shape that costs more).
+add_summary`; :meth:`~CollectionCheck.add` builds it from an :class:`~sistercity.Agreement`;
+:meth:`~CollectionCheck.add_read` takes the record pass's summary as it is) and keeps a small
+tuple of it and nothing else, so that a command line can stream records of any length. Time,
+memory and output grow no faster than n log n in the number of records n, whatever the input
+(but see "Cost" below for the one shape that costs more).
 
 The rules:
 
@@ -61,13 +62,13 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, Final, NamedTuple, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Status
 from ._dates import PartialDate, as_day
 from ._places import PlaceKey
+from ._record import Summary
 from ._report import Issue, RecordRef, Severity
 
 __all__ = [
@@ -93,6 +94,9 @@ _RULE_ORDER: Final = {rule: n for n, rule in enumerate(COLLECTION_RULES)}
 #: two parties (most with Wikidata ids), year-precision dates, its ``RecordRef`` with file,
 #: line and a short id (``benchmarks/bench_registry.py`` measured 385-400).
 SUMMARY_BYTES_ESTIMATE: Final = 420
+
+_KINDS: Final = tuple(AgreementKind)
+_KIND_INDEX: Final = {kind: n for n, kind in enumerate(_KINDS)}
 
 #: A duplicate-agreement message names at most this many ids; ``records`` names them all.
 _MESSAGE_IDS: Final = 20
@@ -175,7 +179,6 @@ def _sort_text(key: PlaceKey) -> tuple[int, str]:
 
 
 _K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
 def _append(table: dict[_K, int | list[int]], key: _K, seq: int) -> None:
@@ -187,29 +190,64 @@ def _append(table: dict[_K, int | list[int]], key: _K, seq: int) -> None:
     found = table.get(key)
     if found is None:
         table[key] = seq
-    elif isinstance(found, int):
+    elif type(found) is int:
         if found != seq:
             table[key] = [found, seq]
-    elif found[-1] != seq:
-        found.append(seq)
+    elif found[-1] != seq:  # type: ignore[index]
+        found.append(seq)  # type: ignore[union-attr]
 
 
 def _seqs(found: int | list[int]) -> list[int]:
     return [found] if isinstance(found, int) else found
 
 
-def _intern(table: dict[_V, _V], value: _V) -> _V:
-    return table.setdefault(value, value)
+def _group_of(keys: tuple[PlaceKey, ...]) -> tuple[PlaceKey, ...]:
+    """The place keys of a record in one order, so that equal sets are equal tuples."""
+    if len(keys) == 2:
+        a, b = keys
+        if type(a) is str and type(b) is str:
+            return keys if a <= b else (b, a)
+        return keys if _sort_text(a) <= _sort_text(b) else (b, a)
+    return tuple(sorted(keys, key=_sort_text))
+
+
+# What a CollectionCheck keeps of one record, by position in a plain tuple (no object per
+# record): its id, kind, period, supersedes and "active", then where it was read: a RecordRef
+# given by the caller, or the parts one is made of when an issue names the record.
+_ID: Final = 0
+_KIND: Final = 1
+_START: Final = 2
+_END: Final = 3
+_SUPERSEDES: Final = 4
+_ACTIVE: Final = 5
+_REF: Final = 6
+_FILE: Final = 7
+_LINE: Final = 8
+_INDEX: Final = 9
+_SEQ: Final = 10
+_Kept = tuple[
+    str,
+    int,
+    "int | None",
+    "int | None",
+    "str | None",
+    bool,
+    "RecordRef | None",
+    "str | None",
+    "int | None",
+    "int | None",
+    "int | None",
+]
 
 
 class CollectionCheck:
     """Check the collection rules of SPEC §5 incrementally, one record at a time.
 
-    :meth:`add_summary` keeps the :class:`RecordSummary` of each record (its strings, key
-    tuples and day numbers shared with equal ones of other records) and its entries in a few
-    dict indexes, never the agreement; about :data:`SUMMARY_BYTES_ESTIMATE` bytes a record.
-    :meth:`issues` returns every collection finding, unfiltered by any rule selection.
-    ``today`` (default: the real date when the check is created) decides "active now".
+    :meth:`add_summary` (or :meth:`add_read`) keeps a small tuple for each record and its
+    entries in a few dict indexes, never the agreement; about :data:`SUMMARY_BYTES_ESTIMATE`
+    bytes a record. :meth:`issues` returns every collection finding, unfiltered by any rule
+    selection. ``today`` (default: the real date when the check is created) decides "active
+    now".
 
     >>> from sistercity import Agreement, City, Event
     >>> def twinning(id):
@@ -224,29 +262,28 @@ class CollectionCheck:
     """
 
     __slots__ = (
-        "_carriers",
         "_conflicts",
-        "_countries",
         "_groups",
         "_ids",
-        "_interned",
+        "_places",
         "_records",
+        "_superseding",
         "_today",
     )
 
     def __init__(self, *, today: dt.date | str | PartialDate | None = None) -> None:
         self._today = dt.date.today() if today is None else as_day(today)
-        self._records: list[RecordSummary] = []
+        self._records: list[_Kept] = []
         self._ids: dict[str, int | list[int]] = {}
         # the place keys of a record, sorted -> its records
         self._groups: dict[tuple[PlaceKey, ...], int | list[int]] = {}
-        # place id ("Q64", "geonames:2950159") -> its first country, and the records naming it
-        self._countries: dict[str, str] = {}
-        self._carriers: dict[str, int | list[int]] = {}
-        # place ids seen with more than one country -> {country: records}
+        # place id ("Q64", "geonames:2950159") -> [its first country, the records naming it...]
+        # (one list, so that a place id costs one lookup a record)
+        self._places: dict[str, list[Any]] = {}
+        # place ids seen with more than one country -> {country: records} (and out of _places)
         self._conflicts: dict[str, dict[str, int | list[int]]] = {}
-        # one table that shares equal keys, key tuples, place-id tuples and day numbers
-        self._interned: dict[Any, Any] = {}
+        # the records that name a 'supersedes'
+        self._superseding: list[int] = []
 
     @property
     def today(self) -> dt.date:
@@ -271,47 +308,89 @@ class CollectionCheck:
         ``active`` must have been decided on this check's :attr:`today`. A period that ends
         before it starts (which no valid record has) is refused with :class:`ValueError`.
         """
-        start, end = summary.start, summary.end
+        self._add(summary[1:], summary.ref, None, None, None, summary.ref.seq)
+
+    def add_read(
+        self,
+        summary: Summary,
+        file: str | None,
+        line: int | None,
+        index: int | None,
+        seq: int | None,
+    ) -> None:
+        """:meth:`add_summary` for the record pass's summary of a record read from a file.
+
+        ``file``, ``line``, ``index`` and ``seq`` make the record's :class:`RecordRef`, made
+        only when an issue names the record.
+        """
+        self._add(summary, None, file, line, index, seq)
+
+    def _add(
+        self,
+        summary: Summary | tuple[Any, ...],
+        ref: RecordRef | None,
+        file: str | None,
+        line: int | None,
+        index: int | None,
+        run_seq: int | None,
+    ) -> None:
+        rid, kind, keys, place_ids, start, end, supersedes, active = summary
         if start is not None and end is not None and end < start:
             raise ValueError(
                 f"a period must not end before it starts (got start {start}, end {end})"
             )
-        interned = self._interned
         seq = len(self._records)
-        keys = tuple(
-            sys.intern(key) if isinstance(key, str) else _intern(interned, key)
-            for key in summary.keys
-        )
-        keys = _intern(interned, keys)
-        for token, country in summary.place_ids:
-            self._place_id(sys.intern(token), sys.intern(country), seq)
-        supersedes = summary.supersedes
+        # the kind as its index: a tuple of plain values only, which the garbage collector
+        # stops tracking, so that a long input does not make each collection longer
         self._records.append(
-            RecordSummary(
-                summary.ref,
-                summary.id,
-                summary.kind,
-                keys,
-                _intern(interned, summary.place_ids),
-                None if start is None else _intern(interned, start),
-                None if end is None else _intern(interned, end),
-                None if supersedes is None else sys.intern(supersedes),
-                summary.active,
+            (
+                rid,
+                _KIND_INDEX[kind],
+                start,
+                end,
+                supersedes,
+                active,
+                ref,
+                file,
+                line,
+                index,
+                run_seq,
             )
         )
-        _append(self._ids, summary.id, seq)
-        group = keys if len(keys) == 2 and _ordered(keys) else tuple(sorted(keys, key=_sort_text))
-        _append(self._groups, _intern(interned, group), seq)
-
-    def _place_id(self, token: str, country: str, seq: int) -> None:
-        first = self._countries.setdefault(token, country)
-        conflict = self._conflicts.get(token)
-        if conflict is not None:
-            _append(conflict, country, seq)
-        elif first != country:
-            self._conflicts[token] = {first: _seqs(self._carriers.pop(token)), country: seq}
+        if supersedes is not None:
+            self._superseding.append(seq)
+        # _append, inlined for the common case: a first entry
+        found = self._ids.setdefault(rid, seq)
+        if found != seq:
+            _append(self._ids, rid, seq)
+        if len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str:
+            group = keys if keys[0] <= keys[1] else (keys[1], keys[0])
         else:
-            _append(self._carriers, token, seq)
+            group = _group_of(keys)
+        found = self._groups.setdefault(group, seq)
+        if found != seq:
+            _append(self._groups, group, seq)
+        places = self._places
+        for token, country in place_ids:
+            entry = places.get(token)
+            if entry is None:
+                if token in self._conflicts:
+                    _append(self._conflicts[token], country, seq)
+                else:
+                    places[token] = [country, seq]
+            elif entry[0] == country:
+                if entry[-1] != seq:
+                    entry.append(seq)
+            else:
+                del places[token]
+                self._conflicts[token] = {entry[0]: entry[1:], country: seq}
+
+    def _ref(self, seq: int) -> RecordRef:
+        kept = self._records[seq]
+        ref = kept[_REF]
+        if ref is None:
+            ref = RecordRef(kept[_ID], kept[_INDEX], kept[_FILE], kept[_LINE], seq=kept[_SEQ])
+        return ref
 
     def issues(self) -> list[Issue]:
         """Every collection finding so far, sorted by first record and rule (see module doc)."""
@@ -329,7 +408,7 @@ class CollectionCheck:
         self, rule: str, severity: Severity, seqs: Iterable[int], message: str
     ) -> tuple[list[int], Issue]:
         ordered = sorted(set(seqs))
-        refs = tuple(self._records[seq].ref for seq in ordered)
+        refs = tuple(self._ref(seq) for seq in ordered)
         first = refs[0]
         # keyword arguments through a dict: mypy reads Issue.records' converter (``tuple``)
         # as a generic callable and refuses a typed tuple
@@ -345,7 +424,7 @@ class CollectionCheck:
 
     def _duplicate_ids(self) -> Iterator[tuple[list[int], Issue]]:
         for rid, found in self._ids.items():
-            if isinstance(found, list):
+            if type(found) is list:
                 yield self._issue(
                     "duplicate-id",
                     Severity.ERROR,
@@ -373,22 +452,22 @@ class CollectionCheck:
     def _duplicate_agreements(self) -> Iterator[tuple[list[int], Issue]]:
         forest: _Forest | None = None
         for group, found in self._groups.items():
-            if isinstance(found, int):
+            if type(found) is int:
                 continue
             if forest is None:
-                forest = _Forest(self._records, self._ids)
-            for members in _duplicate_groups(self._records, found, forest):
+                forest = _Forest(self._records, self._ids, self._superseding)
+            for members in _duplicate_groups(self._records, found, forest):  # type: ignore[arg-type]
                 yield self._duplicate_issue(group, members)
 
     def _duplicate_issue(
         self, group: tuple[PlaceKey, ...], seqs: list[int]
     ) -> tuple[list[int], Issue]:
         records = [self._records[seq] for seq in seqs]
-        rids = sorted(r.id for r in records)
+        rids = sorted(r[_ID] for r in records)
         ids = ", ".join(repr(rid) for rid in rids[:_MESSAGE_IDS])
         if len(rids) > _MESSAGE_IDS:
             ids += f" and {len(rids) - _MESSAGE_IDS} more"
-        kinds = sorted({r.kind.value for r in records})
+        kinds = sorted({_KINDS[r[_KIND]].value for r in records})
         places = ", ".join(format_place_key(key) for key in group)
         kind_text = f"kind {kinds[0]!r}" if len(kinds) == 1 else f"kinds {' / '.join(kinds)}"
         return self._issue(
@@ -403,12 +482,13 @@ class CollectionCheck:
 
     def _supersedes(self) -> Iterator[tuple[list[int], Issue]]:
         today = self._today.isoformat()
+        records = self._records
         # superseded id -> the active records that supersede it
         superseders: dict[str, list[int]] = {}
-        for seq, record in enumerate(self._records):
-            target = record.supersedes
-            if target is None:
-                continue
+        for seq in self._superseding:
+            record = records[seq]
+            target = record[_SUPERSEDES]
+            assert target is not None
             found = self._ids.get(target)
             if found is None:
                 yield self._issue(
@@ -418,23 +498,21 @@ class CollectionCheck:
                     f"'supersedes' names {target!r}, which is not the id of any agreement in "
                     "the input",
                 )
-            elif record.active:
+            elif record[_ACTIVE]:
                 superseders.setdefault(target, []).append(seq)
         for target, newer in superseders.items():
-            older = [old for old in _seqs(self._ids[target]) if self._records[old].active]
+            older = [old for old in _seqs(self._ids[target]) if records[old][_ACTIVE]]
             # a record that names its own id is not superseded by itself
             if not older or (len(older) == len(newer) == 1 and older == newer):
                 continue
             if len(newer) == 1 and len(older) == 1:
-                new_id = self._records[newer[0]].id
+                new_id = records[newer[0]][_ID]
                 message = (
                     f"{new_id!r} supersedes {target!r}, but both are active on {today}; "
                     f"record the end of {target!r}"
                 )
             else:
-                new_ids = ", ".join(
-                    repr(rid) for rid in sorted({self._records[s].id for s in newer})
-                )
+                new_ids = ", ".join(repr(rid) for rid in sorted({records[s][_ID] for s in newer}))
                 message = (
                     f"{_records(len(newer))} ({new_ids}) supersede {target!r}, and "
                     f"{_records(len(older))} with the id {target!r} are still active on "
@@ -445,10 +523,6 @@ class CollectionCheck:
 
 def _records(n: int) -> str:
     return "1 record" if n == 1 else f"{n} records"
-
-
-def _ordered(keys: tuple[PlaceKey, ...]) -> bool:
-    return _sort_text(keys[0]) <= _sort_text(keys[1])
 
 
 # -- duplicate-agreement ------------------------------------------------------------------------
@@ -465,21 +539,25 @@ class _Forest:
 
     __slots__ = ("branching", "cycle", "high", "low", "tin", "tree")
 
-    def __init__(self, records: list[RecordSummary], ids: dict[str, int | list[int]]) -> None:
+    def __init__(
+        self, records: list[_Kept], ids: dict[str, int | list[int]], superseding: list[int]
+    ) -> None:
+        # only ids linked by 'supersedes' are nodes here; every other id is a tree of its own
         parent: dict[str, str] = {}
-        for record in records:
-            target = record.supersedes
+        for seq in superseding:
+            record = records[seq]
+            target = record[_SUPERSEDES]
             if target is not None and target in ids:
-                known = parent.get(record.id)
+                known = parent.get(record[_ID])
                 if known is None or target < known:
-                    parent[record.id] = target
+                    parent[record[_ID]] = target
         children: dict[str, list[str]] = {}
         for child, up in parent.items():
             children.setdefault(up, []).append(child)
         # find the cycles: walk up from each unvisited id
         self.cycle: set[str] = set()
         loops: dict[str, list[str]] = {}  # root of a component with a cycle -> the cycle
-        roots = [node for node in ids if node not in parent]
+        roots = [node for node in children if node not in parent]
         state: dict[str, int] = {}  # 1: on the current walk, 2: done
         for start in parent:
             if start in state:
@@ -522,15 +600,20 @@ class _Forest:
             for node_ in loops.get(root, ()):
                 self.low[node_], self.high[node_] = self.low[root], self.high[root]
 
+    def tree_of(self, rid: str) -> str:
+        """The root of the tree that holds id ``rid`` (itself when no 'supersedes' links it)."""
+        return self.tree.get(rid, rid)
+
     def related(self, a: str, b: str) -> bool:
         """Whether id ``a`` supersedes id ``b`` through a chain, or ``b`` supersedes ``a``."""
         if a == b:
             return a in self.cycle
         tin = self.tin
+        if a not in tin or b not in tin:
+            return False
         return self.low[a] <= tin[b] <= self.high[a] or self.low[b] <= tin[a] <= self.high[b]
 
 
-_KIND_INDEX: Final = {kind: n for n, kind in enumerate(AgreementKind)}
 _UNSPECIFIED: Final = _KIND_INDEX[AgreementKind.UNSPECIFIED]
 _ALL_POOLS: Final = tuple(range(len(_KIND_INDEX)))
 _COMPATIBLE: Final = tuple(
@@ -553,9 +636,7 @@ class _Pool:
         self.by_id: dict[str, dict[int, None]] = {}
 
 
-def _duplicate_groups(
-    records: list[RecordSummary], seqs: list[int], forest: _Forest
-) -> list[list[int]]:
+def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) -> list[list[int]]:
     """The groups of possible duplicates among ``seqs`` (records of one set of places).
 
     A sweep over the records in order of their start (see "Cost" in the module doc).
@@ -581,16 +662,16 @@ def _duplicate_groups(
         return i
 
     rec = [records[seq] for seq in seqs]
-    ids = [r.id for r in rec]
-    trees = [forest.tree[rid] for rid in ids]
-    ends = [_NEVER if r.end is None else r.end for r in rec]
-    kinds = [_KIND_INDEX[r.kind] for r in rec]
-    starts = [-1 if r.start is None else r.start for r in rec]
+    ids = [r[_ID] for r in rec]
+    trees = [forest.tree_of(rid) for rid in ids]
+    ends = [_NEVER if r[_END] is None else r[_END] for r in rec]
+    kinds = [r[_KIND] for r in rec]
+    starts = [-1 if r[_START] is None else r[_START] for r in rec]
     order = sorted(range(n), key=starts.__getitem__)
     pools = [_Pool() for _ in _ALL_POOLS]
     closing: list[tuple[int, int]] = []  # (end, i) of open records with a bounded end
     for x in order:
-        start = rec[x].start
+        start = rec[x][_START]
         if start is not None:
             while closing and closing[0][0] < start:
                 _, old = heapq.heappop(closing)

@@ -5,17 +5,22 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
-from typing import Final
-
-import dateutil.parser
+from typing import TYPE_CHECKING, Final
 
 from ._report import SisterCityError
 
-__all__ = ["InvalidDate", "PartialDate", "Precision", "as_day", "parse_lenient"]
+if TYPE_CHECKING:
+    import dateutil.parser
+
+__all__ = ["InvalidDate", "PartialDate", "Precision", "as_day", "ordinals", "parse_lenient"]
 
 _PATTERN: Final = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%])?")
 _QUALIFIER_RANK: Final = {None: 0, "?": 1, "~": 2, "%": 3}
+# the days of each month, and the days of the year before it, in a common year
+_MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_DAYS_BEFORE: Final = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
 class InvalidDate(SisterCityError, ValueError):
@@ -59,38 +64,12 @@ class PartialDate:
     qualifier: str | None
 
     def __init__(self, text: str) -> None:
-        if not isinstance(text, str):
-            raise InvalidDate(f"a partial date must be a string (got {type(text).__name__})")
-        match = _PATTERN.fullmatch(text)
-        if match is None:
-            raise InvalidDate(
-                "expected a partial date YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by "
-                f"?, ~ or % (got {text!r})"
-            )
-        year_s, month_s, day_s, qualifier = match.groups()
-        year = int(year_s)
-        if year < 1:
-            raise InvalidDate(f"the year must be between 0001 and 9999 (got {text!r})")
-        month = int(month_s) if month_s else None
-        day = int(day_s) if day_s else None
-        if month is not None and not 1 <= month <= 12:
-            raise InvalidDate(f"the month must be between 01 and 12 (got {text!r})")
-        if month is None:
-            earliest, latest = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        else:
-            last = calendar.monthrange(year, month)[1]
-            if day is None:
-                earliest, latest = dt.date(year, month, 1), dt.date(year, month, last)
-            elif 1 <= day <= last:
-                earliest = latest = dt.date(year, month, day)
-            else:
-                raise InvalidDate(
-                    f"{year:04d}-{month:02d} has days 01 to {last:02d} (got {text!r})"
-                )
+        year, month, day, qualifier, first, last = _parse(text)
         self.year, self.month, self.day, self.qualifier = year, month, day, qualifier
         self._text = text
-        self._earliest, self._latest = earliest, latest
-        self._key = (earliest.toordinal(), -latest.toordinal(), _QUALIFIER_RANK[qualifier])
+        self._earliest = dt.date.fromordinal(first)
+        self._latest = self._earliest if last == first else dt.date.fromordinal(last)
+        self._key = (first, -last, _QUALIFIER_RANK[qualifier])
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -188,6 +167,56 @@ class PartialDate:
         return (PartialDate, (self._text,))
 
 
+def _parse(text: str) -> tuple[int, int | None, int | None, str | None, int, int]:
+    """Read a partial date's text: ``(year, month, day, qualifier, earliest, latest)``.
+
+    The interval's days are :meth:`datetime.date.toordinal` numbers. Raises
+    :class:`InvalidDate`.
+    """
+    if not isinstance(text, str):
+        raise InvalidDate(f"a partial date must be a string (got {type(text).__name__})")
+    match = _PATTERN.fullmatch(text)
+    if match is None:
+        raise InvalidDate(
+            "expected a partial date YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by "
+            f"?, ~ or % (got {text!r})"
+        )
+    year_s, month_s, day_s, qualifier = match.groups()
+    year = int(year_s)
+    if year < 1:
+        raise InvalidDate(f"the year must be between 0001 and 9999 (got {text!r})")
+    # the ordinal of 1 January, and whether the year is a leap year (proleptic Gregorian, as
+    # datetime counts)
+    before = year - 1
+    january = before * 365 + before // 4 - before // 100 + before // 400 + 1
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if month_s is None:
+        return year, None, None, qualifier, january, january + 364 + leap
+    month = int(month_s)
+    if not 1 <= month <= 12:
+        raise InvalidDate(f"the month must be between 01 and 12 (got {text!r})")
+    days = _MONTH_DAYS[month] + (month == 2 and leap)
+    first = january + _DAYS_BEFORE[month] + (month > 2 and leap)
+    if day_s is None:
+        return year, month, None, qualifier, first, first + days - 1
+    day = int(day_s)
+    if not 1 <= day <= days:
+        raise InvalidDate(f"{year:04d}-{month:02d} has days 01 to {days:02d} (got {text!r})")
+    return year, month, day, qualifier, first + day - 1, first + day - 1
+
+
+def ordinals(text: str) -> tuple[int, int]:
+    """The first and last day a partial date's text can be, as day ordinals.
+
+    What :class:`PartialDate` reads, without making one; raises :class:`InvalidDate`.
+
+    >>> ordinals("1962-02") == (dt.date(1962, 2, 1).toordinal(), dt.date(1962, 2, 28).toordinal())
+    True
+    """
+    parsed = _parse(text)
+    return parsed[4], parsed[5]
+
+
 def as_day(value: dt.date | str | PartialDate) -> dt.date:
     """Read a day argument: a ``date``, or a partial date (or its text) meaning its last day.
 
@@ -212,7 +241,15 @@ def as_day(value: dt.date | str | PartialDate) -> dt.date:
 # down to 1944, reads "03.04.1967 10:00" month-first and swaps a year-first date when told
 # `dayfirst`, and its messages are about its internals ("second must be in 0..59").
 
-_WORDS: Final = dateutil.parser.parserinfo()
+
+@functools.cache
+def _words() -> dateutil.parser.parserinfo:
+    """The month and weekday names of dateutil, imported on first use (checks never need them)."""
+    import dateutil.parser
+
+    return dateutil.parser.parserinfo()
+
+
 _TIME_OF_DAY: Final = re.compile(
     r"(?:^|(?<=[0-9])T|[\s,]+)"
     r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]{1,9})?)?"
@@ -359,9 +396,9 @@ def _read_parts(
                 ordinal_days.append(previous)
                 previous = token
                 continue
-            if (month := _WORDS.month(word)) is not None:
+            if (month := _words().month(word)) is not None:
                 months.append(month)
-            elif (weekday := _WORDS.weekday(word)) is not None:
+            elif (weekday := _words().weekday(word)) is not None:
                 weekdays.append(weekday)
             elif word not in _FILLERS:
                 raise _refuse(text, f"{token!r} is not a month or weekday name (in English)")

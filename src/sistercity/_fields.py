@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 import reprlib
@@ -19,7 +20,7 @@ from typing import Any, Final
 import pycountry
 
 from ._catalogue import severity_of
-from ._dates import PartialDate
+from ._dates import PartialDate, ordinals
 from ._identity import PlaceKey, name_key
 from ._places import City, FormerName, freeze_extensions
 from ._report import Issue, Severity
@@ -74,6 +75,103 @@ _LEVEL_ALIASES: Final = {
 }  # fmt: skip
 
 
+def issue(rule: str, path: str, message: str, rid: str | None) -> Issue:
+    """A record rule's issue with the rule's severity, made without ``Issue``'s converters."""
+    return checked(Issue, (rule, severity_of(rule), message, path, rid, None, None, None, ()))  # type: ignore[no-any-return]
+
+
+def encodable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: ISO 3166-2 code -> the alpha-2 code of its country, for the codes seen so far (at most a few
+#: thousand exist, so the cache is bounded by pycountry's table).
+SUBDIVISIONS: dict[str, str] = {}
+
+
+def subdivision_country(code: str) -> str | None:
+    """The country of an ISO 3166-2 subdivision code, or ``None`` when it is not one."""
+    found = SUBDIVISIONS.get(code)
+    if found is None:
+        sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        if sub is None or sub.code != code:
+            return None
+        found = SUBDIVISIONS[code] = sub.country_code
+    return found
+
+
+#: Partial-date text -> ``(earliest, latest)`` day ordinals, for the record pass's quick check.
+#: Bounded, emptied when full; an entry is about 200 bytes, so the bound (13 MB when full) sits
+#: above the 30,000-odd distinct dates of a large file. A text that is no date is never kept.
+SPANS: dict[str, tuple[int, int]] = {}
+_SPANS_MAX: Final = 65536
+
+
+def date_span(text: str) -> tuple[int, int] | None:
+    """``(earliest, latest)`` of a partial date as day ordinals, or ``None`` when it is none.
+
+    The same reading as :meth:`FieldCheck.date` (both parse with :class:`PartialDate`).
+    """
+    try:
+        span = ordinals(text)
+    except ValueError:
+        return None
+    if len(SPANS) >= _SPANS_MAX:
+        SPANS.clear()
+    SPANS[text] = span
+    return span
+
+
+def plain_json(value: Any, depth: int = 0) -> bool:
+    """Whether :meth:`FieldCheck.json_ok` accepts ``value`` with no issue (a quick yes/no).
+
+    Only the exact JSON types (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``,
+    ``None``) pass; anything else is ``False``, and the full check decides.
+    """
+    kind = type(value)
+    if depth > 200:
+        return False
+    if value is None or kind is bool:
+        return True
+    if kind is str:
+        return value.isascii() or encodable(value)
+    if kind is int:
+        return bool(_INT64[0] <= value <= _INT64[1])
+    if kind is float:
+        return math.isfinite(value)
+    if kind is list:
+        return all(plain_json(v, depth + 1) for v in value)
+    if kind is dict:
+        return all(
+            type(k) is str and (k.isascii() or encodable(k)) and plain_json(v, depth + 1)
+            for k, v in value.items()
+        )
+    return False
+
+
+def plain_extensions(obj: dict[Any, Any], known: frozenset[str]) -> bool:
+    """Whether each key of ``obj`` outside ``known`` is an ``x-`` key kept with no issue.
+
+    A quick yes/no for :meth:`FieldCheck.extensions`.
+    """
+    for key in obj:
+        if key in known:
+            continue
+        if (
+            type(key) is not str
+            or not key.startswith("x-")
+            or not (key.isascii() or encodable(key))
+            or not plain_json(obj[key])
+        ):
+            return False
+    return True
+
+
 def json_type(value: object) -> str:
     """The JSON name of a value's type, for messages."""
     if value is None:
@@ -101,20 +199,56 @@ def key_path(base: str, key: str) -> str:
     return f"{base}['{escaped}']"
 
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+def number_text(value: int | float) -> str:
+    """A number for a message, even an integer too long for ``str`` (over 4,300 digits).
+
+    >>> number_text(12), number_text(-(10**5000))
+    ('12', '-1000000000000000000000... (an integer of 5001 digits)')
+    """
+    if not isinstance(value, int) or -(10**60) < value < 10**60:
+        return repr(value)
+    magnitude = -value if value < 0 else value
+    # the digits: from the bit length, corrected by one comparison; no str() of the whole
+    digits = int(magnitude.bit_length() * 0.30102999566398120) + 1
+    if magnitude < 10 ** (digits - 1):
+        digits -= 1
+    lead = magnitude // 10 ** (digits - 22)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{lead}... (an integer of {digits} digits)"
+
+
+class _ShortRepr(reprlib.Repr):
+    """``reprlib`` with integers of any length: ``repr`` of one over 4,300 digits raises."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        return number_text(x)
+
+
+_REPR = _ShortRepr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 60, 60, 60
 
 
 def _short(value: object) -> str:
-    try:  # repr() raises for an integer past 4,300 digits, even inside a list
-        text = _REPR.repr(value) if isinstance(value, list | tuple | dict) else repr(value)
-    except ValueError:
-        text = f"<{type(value).__name__} too large to show>"
+    if isinstance(value, list | tuple | dict):
+        try:  # repr() raises for an integer past 4,300 digits, even inside a list
+            text = _REPR.repr(value)
+        except ValueError:
+            text = f"<{type(value).__name__} too large to show>"
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = number_text(value)
+    else:
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str | None:
-    near = difflib.get_close_matches(value.casefold(), list(choices), n=1, cutoff=0.6)
+    return _closest(value.casefold(), tuple(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(value: str, choices: tuple[str, ...]) -> str | None:
+    # remembered: difflib costs more than checking a whole record, and a file repeats its typos
+    near = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return near[0] if near else None
 
 
@@ -132,10 +266,10 @@ class FieldCheck:
         self.build = build
 
     def add(self, rule: str, path: str, message: str) -> None:
-        severity = severity_of(rule)
-        if severity is ERROR:
+        found = issue(rule, path, message, self.rid)
+        if found.severity is ERROR:
             self.errors += 1
-        self.issues.append(Issue(rule, severity, message, path, id=self.rid))
+        self.issues.append(found)
 
     def wrong_type(self, path: str, field: str, expected: str, value: object) -> None:
         self.add(
@@ -162,14 +296,10 @@ class FieldCheck:
         return value if value.strip() else None
 
     def unicode_ok(self, value: str, path: str, field: str) -> bool:
-        if value.isascii():
+        if value.isascii() or encodable(value):
             return True
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            self.add("malformed-record", path, f"{field!r} holds a lone surrogate")
-            return False
-        return True
+        self.add("malformed-record", path, f"{field!r} holds a lone surrogate")
+        return False
 
     def extensions(
         self, obj: Mapping[str, Any], known: frozenset[str], base: str
@@ -207,8 +337,11 @@ class FieldCheck:
             return True
         if isinstance(value, int):
             if not _INT64[0] <= value <= _INT64[1]:
-                message = f"number {_short(value)} is outside the 64-bit range"
-                self.add("malformed-record", path, message)
+                self.add(
+                    "malformed-record",
+                    path,
+                    f"number {number_text(value)} is outside the 64-bit range",
+                )
                 return False
             return True
         if isinstance(value, float):
@@ -320,18 +453,18 @@ class FieldCheck:
                 self.wrong_type(path, "subdivision", "an ISO 3166-2 code", subdivision)
                 subdivision = None
             else:
-                sub = pycountry.subdivisions.get(code=subdivision)  # type: ignore[no-untyped-call]
-                if sub is None or sub.code != subdivision:
+                in_country = subdivision_country(subdivision)
+                if in_country is None:
                     self.add(
                         "invalid-subdivision",
                         path,
                         f"'subdivision' must be an ISO 3166-2 code (got {subdivision!r})",
                     )
-                elif country is not None and sub.country_code != country:
+                elif country is not None and in_country != country:
                     self.add(
                         "invalid-subdivision",
                         path,
-                        f"'subdivision' {subdivision!r} is in {sub.country_code}, not in "
+                        f"'subdivision' {subdivision!r} is in {in_country}, not in "
                         f"the party's country {country!r}",
                     )
         level_raw = raw.get("level")
@@ -379,7 +512,7 @@ class FieldCheck:
                 self.add(
                     "malformed-record",
                     path,
-                    f"'geonames' {_short(geonames)} is outside the 64-bit integer range",
+                    f"'geonames' {number_text(geonames)} is outside the 64-bit integer range",
                 )
                 geonames = None
             elif isinstance(geonames, float) or geonames < 1:

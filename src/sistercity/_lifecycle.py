@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Final, TypeAlias
 
 import attrs
 
 from ._vocab import EventType, Status
 
-__all__ = ["Machine", "Transition", "last_known", "period", "replay"]
+__all__ = [
+    "EVENT_CODES",
+    "STEPS",
+    "Machine",
+    "Transition",
+    "last_known",
+    "period",
+    "replay",
+    "step",
+]
 
 
 @attrs.frozen
@@ -146,6 +156,68 @@ class Machine:
             self.ended = True
         self.started = True
         return None
+
+
+# ---- the lifecycle as small integers -------------------------------------------------------
+#
+# The record pass's fast path runs the machine as one int per record: bit 0 "started", bit 1
+# "ended", then ``n`` bits for the parties that signed and ``n`` for those with an open
+# suspension. What an event does depends only on that state, its type, its actor and whether it
+# has a ``by`` (the labels change messages only), so :func:`step` asks :meth:`Machine.step`
+# once and remembers the outcome: the rules stay in one place, and a valid event costs one
+# dict lookup.
+
+#: Each event type's value as the small integer that :data:`STEPS` keys use.
+EVENT_CODES: Final[dict[str, int]] = {member.value: n for n, member in enumerate(EventType)}
+_EVENT_OF_CODE: Final = tuple(EventType)
+
+#: ``(state after, active after)``, or ``()`` when the machine refuses the event.
+Outcome: TypeAlias = tuple[int, bool] | tuple[()]
+
+#: ``(n, state, event code, actor or -1, has_by)`` -> :data:`Outcome`, filled by :func:`step`.
+#: Bounded (emptied when full): a few hundred entries serve any file of one- to three-party
+#: records.
+STEPS: dict[tuple[int, int, int, int, bool], Outcome] = {}
+_STEPS_MAX: Final = 1 << 16
+
+
+def _decode(n: int, state: int) -> Machine:
+    machine = Machine(n)
+    machine.started = bool(state & 1)
+    machine.ended = bool(state & 2)
+    machine.signed = {i for i in range(n) if state >> (2 + i) & 1}
+    machine.suspended = {i for i in range(n) if state >> (2 + n + i) & 1}
+    return machine
+
+
+def _encode(machine: Machine) -> int:
+    n = machine.n
+    state = int(machine.started) | int(machine.ended) << 1
+    for i in machine.signed:
+        state |= 1 << (2 + i)
+    for i in machine.suspended:
+        state |= 1 << (2 + n + i)
+    return state
+
+
+def step(n: int, state: int, event: int, actor: int, has_by: bool) -> Outcome:
+    """:meth:`Machine.step` on a state code (0: no event yet), remembered in :data:`STEPS`.
+
+    ``event`` is an :data:`EVENT_CODES` value and ``actor`` a party index or ``-1``. Returns
+    ``(state after, whether the agreement is active after it)``, or ``()`` when the event is
+    refused (its issue is :meth:`Machine.step`'s to word).
+
+    >>> signed = step(2, 0, EVENT_CODES["signed"], -1, False)
+    >>> signed[1], step(2, signed[0], EVENT_CODES["signed"], 0, True)
+    (True, ())
+    """
+    machine = _decode(n, state)
+    refused = machine.step(_EVENT_OF_CODE[event], None if actor < 0 else actor, has_by)
+    outcome: Outcome = () if refused else (_encode(machine), machine.status is Status.ACTIVE)
+    if len(STEPS) >= _STEPS_MAX:
+        STEPS.clear()
+    STEPS[n, state, event, actor, has_by] = outcome
+    return outcome
 
 
 def replay(

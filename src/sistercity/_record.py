@@ -12,27 +12,44 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from ._agreements import Agreement, Event
 from ._dates import PartialDate
 from ._fields import (
     _AGREEMENT_KEYS,
+    _CONTROL,
+    _CURRENT_COUNTRIES,
+    _EVENT_KEYS,
+    _FORMER_NAME_KEYS,
+    _HISTORIC_COUNTRIES,
+    _INT64,
     _KINDS,
+    _LEVELS,
+    _PARTY_KEYS,
+    _SPACE,
+    _WIKIDATA,
+    SPANS,
+    SUBDIVISIONS,
     FieldCheck,
     _short,
     _suggest,
     check_id,
+    date_span,
+    encodable,
+    issue,
+    plain_extensions,
+    subdivision_country,
 )
-from ._identity import PlaceKey
-from ._lifecycle import Machine, last_known, period
+from ._identity import PlaceKey, name_key
+from ._lifecycle import EVENT_CODES, STEPS, Machine, last_known, period, step
 from ._places import City, freeze_extensions
 from ._report import Issue
 from ._terms import kind_for_term
 from ._trusted import checked
-from ._vocab import AgreementKind, EventType, Status
+from ._vocab import AgreementKind, EventType, PlaceLevel, Status
 
-__all__ = ["Summary", "check_and_summarise", "check_record"]
+__all__ = ["Summary", "check_and_summarise", "check_record", "full_check", "quick_check"]
 
 
 #: What the collection rules keep of a valid record (see ``_collection.RecordSummary``, which
@@ -48,6 +65,28 @@ Summary = tuple[
     str | None,
     bool,
 ]
+
+
+# ---- the words of the warnings, shared by the full pass and the quick one -----------------
+
+
+def _future_date(base: str, date: object, today: dt.date) -> tuple[str, str, str]:
+    return (
+        "future-date",
+        f"{base}.date",
+        f"the event is dated {date}, after today ({today.isoformat()})",
+    )
+
+
+def _missing_reason(base: str, event_type: str) -> tuple[str, str, str]:
+    return ("missing-reason", base, f"a {event_type!r} event should give a 'reason'")
+
+
+_MISSING_SOURCE: Final = (
+    "missing-source",
+    "$",
+    "the record gives no 'sources' and no event 'source'; say where it comes from",
+)
 
 
 def check_record(
@@ -69,7 +108,25 @@ def check_and_summarise(
     """:func:`check_record`, and for a record with no error the collection rules' summary.
 
     The summary is taken in the same pass (no second lifecycle replay, no model objects), with
-    ``active`` meaning active on ``today``.
+    ``active`` meaning active on ``today``. Without ``build``, :func:`quick_check` answers
+    first; only a record it cannot vouch for gets the full pass.
+    """
+    if today is None:
+        today = dt.date.today()
+    if not build:
+        quick = quick_check(raw, today)
+        if quick is not None:
+            return quick[0], None, quick[1] if summarise else None
+    return full_check(raw, today, build=build, summarise=summarise)
+
+
+def full_check(
+    raw: object, today: dt.date, *, build: bool = False, summarise: bool = True
+) -> tuple[list[Issue], Agreement | None, Summary | None]:
+    """:func:`check_and_summarise` without :func:`quick_check`: the definition of the rules.
+
+    Every issue is worded here; :func:`quick_check` only vouches for the records that this
+    finds no error in.
     """
     check = FieldCheck(today, build=build)
     if type(raw) is not dict and not isinstance(raw, Mapping):
@@ -180,7 +237,6 @@ def check_and_summarise(
     steps: list[tuple[EventType, int | None, bool, str]] = []
     latest_start: dt.date | None = None
     latest_start_at = -1
-    today_day = today
     for index, event_raw in enumerate(events_raw or ()):
         base = f"$.events[{index}]"
         parts, kind_e, date = check.event(event_raw, base)
@@ -214,16 +270,10 @@ def check_and_summarise(
                 )
             if latest_start is None or date.earliest > latest_start:
                 latest_start, latest_start_at = date.earliest, index
-            if today_day is None:
-                today_day = dt.date.today()
-            if date.earliest > today_day:
-                check.add(
-                    "future-date",
-                    f"{base}.date",
-                    f"the event is dated {date}, after today ({today_day.isoformat()})",
-                )
+            if date.earliest > today:
+                check.add(*_future_date(base, date, today))
         if kind_e in (EventType.SUSPENDED, EventType.TERMINATED) and parts["reason"] is None:
-            check.add("missing-reason", base, f"a {kind_e.value!r} event should give a 'reason'")
+            check.add(*_missing_reason(base, kind_e.value))
         if kind_e is not None:
             steps.append((kind_e, actor, by is not None, base))
             event_parts.append((kind_e, date, by, parts))
@@ -244,11 +294,7 @@ def check_and_summarise(
         isinstance(sources_raw, list | tuple) and not sources_raw
     )
     if not sources_given and not any_event_source:
-        check.add(
-            "missing-source",
-            "$",
-            "the record gives no 'sources' and no event 'source'; say where it comes from",
-        )
+        check.add(*_MISSING_SOURCE)
     if check.errors:
         return check.issues, None, None
     assert isinstance(rid, str) and kind is not None
@@ -326,3 +372,336 @@ def _summary(
         supersedes,
         active,
     )
+
+
+# ---- the quick check ------------------------------------------------------------------------
+#
+# Most records are valid. ``quick_check`` reads such a record once, with no paths, messages,
+# issue objects or model objects, using the full pass's own tables, patterns, date parser and
+# lifecycle machine (through the memo of ``_lifecycle.step``). It gives up (returns None) at the
+# first thing that is not plainly right: any error, a warning it does not word itself, a
+# mapping that is not a dict, a tuple for a list, a key it does not know. The full pass then
+# checks the record from the start, so every issue of a broken record is worded by it alone.
+# ``tests/test_fast_path.py`` holds the two together on generated valid and broken records.
+
+# The keys the quick check reads; any other key but an ``x-`` one sends the record to the full
+# pass (so a key added to the format can never be let through unchecked).
+_QUICK_RECORD_KEYS: Final = frozenset(
+    {"id", "kind", "term", "parties", "events", "sources", "supersedes", "notes"}
+)
+_QUICK_PARTY_KEYS: Final = frozenset(
+    {"name", "country", "subdivision", "level", "wikidata", "geonames", "former_names"}
+)
+_QUICK_EVENT_KEYS: Final = frozenset({"type", "date", "by", "reason", "source"})
+_QUICK_FORMER_KEYS: Final = frozenset({"name", "country", "from", "until"})
+for _quick, _full in (
+    (_QUICK_RECORD_KEYS, _AGREEMENT_KEYS),
+    (_QUICK_PARTY_KEYS, _PARTY_KEYS),
+    (_QUICK_EVENT_KEYS, _EVENT_KEYS),
+    (_QUICK_FORMER_KEYS, _FORMER_NAME_KEYS),
+):
+    if not _quick <= _full:  # pragma: no cover
+        raise RuntimeError("_record's quick keys name a key the record format no longer has")
+
+_KNOWN_COUNTRIES: Final = _CURRENT_COUNTRIES | _HISTORIC_COUNTRIES
+_SIGNED: Final = EVENT_CODES[EventType.SIGNED.value]
+_ENDS: Final = frozenset(
+    {EVENT_CODES[EventType.TERMINATED.value], EVENT_CODES[EventType.EXPIRED.value]}
+)
+_NEEDS_REASON: Final = frozenset(
+    {EVENT_CODES[EventType.SUSPENDED.value], EVENT_CODES[EventType.TERMINATED.value]}
+)
+_HIGH: Final = _INT64[1]
+_MUNICIPALITY: Final = PlaceLevel.MUNICIPALITY.value
+_NFC: Final = unicodedata.normalize
+_CONTROL_SEARCH: Final = _CONTROL.search
+_SPACE_SEARCH: Final = _SPACE.search
+_WIKIDATA_MATCH: Final = _WIKIDATA.fullmatch
+
+
+def _former_names_ok(former: object) -> bool:
+    """Former names the full pass reads with no issue (``FieldCheck.former_names``)."""
+    if type(former) is not list:
+        return False
+    previous = None
+    for item in former:
+        if type(item) is not dict:
+            return False
+        if not item.keys() <= _QUICK_FORMER_KEYS and not plain_extensions(item, _QUICK_FORMER_KEYS):
+            return False
+        name = item.get("name")
+        if (
+            type(name) is not str
+            or not (name.isascii() or encodable(name))
+            or not name.strip()
+            or _CONTROL_SEARCH(name) is not None
+        ):
+            return False
+        country = item.get("country")
+        if country is not None and (type(country) is not str or country not in _KNOWN_COUNTRIES):
+            return False
+        until = item.get("until")
+        if type(until) is not str:
+            return False
+        span = SPANS.get(until) or date_span(until)
+        if span is None:
+            return False
+        start = item.get("from")
+        if start is not None:
+            if type(start) is not str:
+                return False
+            begins = SPANS.get(start) or date_span(start)
+            if begins is None or begins[0] >= span[0]:
+                return False
+            if previous is not None and begins[0] < previous:
+                return False
+        if previous is not None and span[0] <= previous:
+            return False
+        previous = span[0]
+    return True
+
+
+def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | None:
+    """The issues and summary of a record that breaks no error rule, quickly; else ``None``.
+
+    ``None`` says only "ask the full pass" (:func:`check_and_summarise`), which gives the same
+    answer as this whenever this gives one. The issues can be only the warnings
+    ``future-date``, ``missing-reason`` and ``missing-source``. (The checks are written out
+    in line, not called: a call per value would cost as much as the checking.)
+    """
+    if type(raw) is not dict:
+        return None
+    # Keys: each known key read with a value counts one; when the count is the dict's length,
+    # no other key is there (the quick answer). Otherwise the keys are looked at one by one.
+    rid = raw.get("id")
+    if (
+        type(rid) is not str
+        or not 1 <= len(rid) <= 200
+        or not (rid.isascii() or encodable(rid))
+        or _SPACE_SEARCH(rid) is not None
+    ):
+        return None
+    kind_raw = raw.get("kind")
+    if type(kind_raw) is not str:
+        return None
+    kind = _KINDS.get(kind_raw)
+    if kind is None:
+        return None
+    found = 2
+    term = raw.get("term")
+    if term is not None:
+        if type(term) is not str or not (term.isascii() or encodable(term)):
+            return None
+        found += 1
+    notes = raw.get("notes")
+    if notes is not None:
+        if type(notes) is not str or not (notes.isascii() or encodable(notes)):
+            return None
+        found += 1
+    sources = raw.get("sources")
+    sourced = False
+    if sources is not None:
+        found += 1
+        if type(sources) is not list:
+            return None
+        for source in sources:
+            if type(source) is not str or not (source.isascii() or encodable(source)):
+                return None
+        sourced = bool(sources)
+    supersedes = raw.get("supersedes")
+    if supersedes is not None:
+        if (
+            type(supersedes) is not str
+            or supersedes == rid
+            or not 1 <= len(supersedes) <= 200
+            or not (supersedes.isascii() or encodable(supersedes))
+            or _SPACE_SEARCH(supersedes) is not None
+        ):
+            return None
+        found += 1
+    # parties
+    parties = raw.get("parties")
+    if type(parties) is not list or len(parties) < 2:
+        return None
+    events = raw.get("events")
+    if events is None:
+        events = ()
+    elif type(events) is not list:
+        return None
+    else:
+        found += 1
+    if len(raw) != found + 1 and not plain_extensions(raw, _QUICK_RECORD_KEYS):
+        return None
+    n = len(parties)
+    keys: list[PlaceKey] = []
+    place_ids: list[tuple[str, str]] = []
+    for party in parties:
+        if type(party) is not dict:
+            return None
+        found = 2
+        name = party.get("name")
+        if (
+            type(name) is not str
+            or not (name.isascii() or encodable(name))
+            or not name.strip()
+            or _CONTROL_SEARCH(name) is not None
+        ):
+            return None
+        country = party.get("country")
+        if type(country) is not str or country not in _CURRENT_COUNTRIES:
+            return None
+        subdivision = party.get("subdivision")
+        if subdivision is not None:
+            if (
+                type(subdivision) is not str
+                or (SUBDIVISIONS.get(subdivision) or subdivision_country(subdivision)) != country
+            ):
+                return None
+            found += 1
+        level = party.get("level")
+        if level is not None:
+            if type(level) is not str or level not in _LEVELS:
+                return None
+            found += 1
+        former = party.get("former_names")
+        if former is not None:
+            if not _former_names_ok(former):
+                return None
+            found += 1
+        wikidata = party.get("wikidata")
+        geonames = party.get("geonames")
+        if geonames is not None:
+            if type(geonames) is not int or not 1 <= geonames <= _HIGH:
+                return None
+            token = f"geonames:{geonames}"
+            found += 1
+        if len(party) != found + (wikidata is not None) and not plain_extensions(
+            party, _QUICK_PARTY_KEYS
+        ):
+            return None
+        if wikidata is not None:
+            if type(wikidata) is not str or _WIKIDATA_MATCH(wikidata) is None:
+                return None
+            keys.append(wikidata)
+            place_ids.append((wikidata, country))
+            if geonames is not None:
+                place_ids.append((token, country))
+        elif geonames is not None:
+            keys.append(token)
+            place_ids.append((token, country))
+        else:
+            keys.append((country, subdivision, level or _MUNICIPALITY, name_key(name)))
+    if (keys[0] == keys[1]) if n == 2 else len(set(keys)) != n:
+        return None
+    # events
+    issues: list[Issue] = []
+    today_day = today.toordinal()
+    names: list[tuple[str, ...]] | None = None
+    state = 0
+    outcome: tuple[int, bool] | tuple[()] = ()
+    active = False  # after the last event known today
+    latest_start = -1
+    start: int | None = None
+    end: int | None = None
+    signed = False
+    span: tuple[int, int] | None = None
+    index = -1
+    for event in events:
+        index += 1
+        if type(event) is not dict:
+            return None
+        found = 1
+        type_raw = event.get("type")
+        if type(type_raw) is not str:
+            return None
+        code = EVENT_CODES.get(type_raw)
+        if code is None:
+            return None
+        date = event.get("date")
+        if date is None:
+            span = None
+        else:
+            found += 1
+            if type(date) is not str:
+                return None
+            span = SPANS.get(date) or date_span(date)
+            if span is None or span[1] < latest_start:
+                return None
+            if span[0] > latest_start:
+                latest_start = span[0]
+        by = event.get("by")
+        actor = -1
+        if by is not None:
+            found += 1
+            if type(by) is not str:
+                return None
+            if by.isascii():
+                wanted = by  # ASCII text is NFC already
+            elif encodable(by):
+                wanted = _NFC("NFC", by)
+            else:
+                return None
+            if names is None:
+                names = _names(parties)
+            for i, these in enumerate(names):
+                if wanted in these:
+                    if actor >= 0:
+                        return None
+                    actor = i
+            if actor < 0:
+                return None
+        reason = event.get("reason")
+        if reason is not None:
+            if type(reason) is not str or not (reason.isascii() or encodable(reason)):
+                return None
+            found += 1
+        source = event.get("source")
+        if source is not None:
+            if type(source) is not str or not (source.isascii() or encodable(source)):
+                return None
+            if source.strip():
+                sourced = True
+            found += 1
+        if len(event) != found and not plain_extensions(event, _QUICK_EVENT_KEYS):
+            return None
+        outcome = STEPS.get((n, state, code, actor, by is not None))  # type: ignore[assignment]
+        if outcome is None:
+            outcome = step(n, state, code, actor, by is not None)
+        if not outcome:
+            return None
+        state = outcome[0]
+        # warnings, in the full pass's order
+        if span is not None and span[0] > today_day:
+            issues.append(_warning(rid, *_future_date(f"$.events[{index}]", date, today)))
+        if code in _NEEDS_REASON and (reason is None or not reason.strip()):
+            issues.append(_warning(rid, *_missing_reason(f"$.events[{index}]", type_raw)))
+        # the summary: the period (lifecycle.period) and the status today (last_known)
+        if code == _SIGNED:
+            if not signed:
+                signed = True
+                start = None if span is None else span[0]
+        elif span is not None and code in _ENDS:
+            end = span[1]
+        if span is not None and span[1] <= today_day:
+            active = outcome[1]
+    if outcome and span is None:
+        active = outcome[1]  # an undated last event is known today
+    if not sourced:
+        issues.append(_warning(rid, *_MISSING_SOURCE))
+    return issues, (rid, kind, tuple(keys), tuple(place_ids), start, end, supersedes, active)
+
+
+def _names(parties: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """The texts that name each party in a ``by`` (as the full pass makes them)."""
+    out = []
+    for party in parties:
+        name = party["name"]
+        nfc = name if name.isascii() else _NFC("NFC", name)
+        names: tuple[str, ...] = (nfc, f"{nfc} ({party['country']})")
+        wikidata = party.get("wikidata")
+        out.append((*names, wikidata) if wikidata is not None else names)
+    return out
+
+
+def _warning(rid: str, rule: str, path: str, message: str) -> Issue:
+    return issue(rule, path, message, rid)

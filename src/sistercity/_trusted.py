@@ -2,7 +2,9 @@
 
 The record pass (``_record``) has checked and converted every value (enum members, tuples,
 ``PartialDate`` objects, read-only extension mappings), so running the classes' ``__init__``
-(converters and construction check) would only repeat the work. Only the rule modules use this.
+(converters and construction check) would only repeat the work. Only the rule modules use this,
+and the validation loop, to locate an :class:`~sistercity.Issue` (a ``Severity`` and a tuple of
+``RecordRef`` already).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import attrs
 
 from ._agreements import Agreement, Event
 from ._places import City, FormerName
+from ._report import Issue
 
 __all__ = ["checked"]
 
@@ -28,6 +31,7 @@ _FIELDS: Final[dict[type, tuple[str, ...]]] = {
     Agreement: (
         "id", "kind", "parties", "events", "term", "sources", "supersedes", "notes", "extensions",
     ),
+    Issue: ("rule", "severity", "message", "path", "id", "file", "line", "index", "records"),
 }  # fmt: skip
 for _cls, _names in _FIELDS.items():
     if tuple(field.name for field in attrs.fields(_cls)) != _names:  # pragma: no cover

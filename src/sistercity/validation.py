@@ -31,8 +31,9 @@ from ._collection import CollectionCheck, RecordSummary, summarise
 from ._dates import PartialDate, as_day
 from ._raw import agreement_to_raw
 from ._read import MAX_RECORD_BYTES, Format, Item, read
-from ._record import Summary, check_and_summarise
+from ._record import Summary, check_and_summarise, full_check, quick_check
 from ._report import Issue, RecordRef, Report, Severity
+from ._trusted import checked
 
 __all__ = ["Outcome", "Validation", "validate_file", "validate_items", "validate_records"]
 
@@ -120,10 +121,19 @@ class Validation:
             self._invalid.add(seq)
             issue = item.locate(item.issue)
             return Outcome(seq, item, [issue] if self._keep(issue) else [], None, True)
-        found, agreement, summary = check_and_summarise(
-            item.raw, today=self.today, build=self._build, summarise=self.collection is not None
+        if not self._build:
+            # most records: the quick check vouches for them (warnings at most)
+            quick = quick_check(item.raw, self.today)
+            if quick is not None:
+                warnings, quick_summary = quick
+                issues = [_located(i, item) for i in warnings if self._keep(i)] if warnings else []
+                if self.collection is not None:
+                    self.collection.add_read(quick_summary, item.file, item.line, item.index, seq)
+                return Outcome(seq, item, issues, None, False)
+        found, agreement, summary = full_check(
+            item.raw, self.today, build=self._build, summarise=self.collection is not None
         )
-        issues = [item.locate(i) for i in found if self._keep(i)]
+        issues = [_located(i, item) for i in found if self._keep(i)]
         broken = any(i.severity is Severity.ERROR for i in found)
         if agreement is not None:
             for rule in self.custom_record:
@@ -134,8 +144,7 @@ class Validation:
             if self.custom_collection and not broken:
                 self._kept.append(agreement)
         if summary is not None and self.collection is not None and not broken:
-            ref = RecordRef(summary[0], item.index, item.file, item.line, seq=seq)
-            self.collection.add_summary(RecordSummary(ref, *summary))
+            self.collection.add_read(summary, item.file, item.line, item.index, seq)
         if broken:
             self._invalid.add(seq)
         return Outcome(seq, item, issues, agreement, broken)
@@ -219,6 +228,25 @@ class Validation:
             "errors": self.errors,
             "warnings": self.warnings,
         }
+
+
+def _located(issue: Issue, item: Item) -> Issue:
+    """``item.locate(issue)``, without ``attrs.evolve``'s cost: every field is known good."""
+    rid = item.id
+    return checked(  # type: ignore[no-any-return]
+        Issue,
+        (
+            issue.rule,
+            issue.severity,
+            issue.message,
+            issue.path,
+            issue.id if rid is None else rid,
+            item.file if item.file is not None else issue.file,
+            item.line if item.line is not None else issue.line,
+            item.index if item.index is not None else issue.index,
+            issue.records,
+        ),
+    )
 
 
 def validate_items(
