@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -498,8 +499,12 @@ def test_places_are_named_as_everywhere_else(registry: Registry) -> None:
     assert by_qid
     assert registry.partners_of("Manchester", on="2021-01-01") == by_qid
     assert registry.partners_of("Manchester (GB)", on="2021-01-01") == by_qid
-    assert registry.partners_of("Manchester (DE)", on="2021-01-01") == []
-    assert registry.partners_of("Atlantis", on="2021-01-01") == []
+    assert registry.partners_of("Q1", on="2021-01-01") == []  # an id no agreement has
+    for unknown in ("Manchester (DE)", "Atlantis"):
+        with pytest.raises(sistercity.UnknownPlace, match=re.escape(f"party {unknown!r}")):
+            registry.partners_of(unknown, on="2021-01-01")
+    with pytest.raises(LookupError, match="did you mean 'Manchester'"):
+        registry.partners_of("Manchestr")
 
 
 def test_a_name_of_two_places_is_refused_naming_both() -> None:

@@ -211,3 +211,24 @@ def test_junit_is_one_xml_document_with_a_testcase_per_record(
     assert "invalid-kind" in failures[1]
     suite = root.find("testsuite")
     assert suite is not None and suite.get("tests") == "3" and suite.get("failures") == "3"
+
+
+def test_junit_with_strict_shows_the_warnings_that_fail_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A red build must show why: with --strict, warnings are failures in the report."""
+    other = link("b")
+    other["parties"] = [other["parties"][0], {"name": "Kyiv", "country": "UA"}]
+    source = jsonl(tmp_path / "in.jsonl", [link("a", sources=None), other])
+    code, out, _ = call(capsys, "validate", "--format", "junit", "--today", TODAY, source)
+    assert code == 0
+    assert ET.fromstring(out).find("testsuite").get("failures") == "0"  # type: ignore[union-attr]
+    code, out, _ = call(
+        capsys, "validate", "--format", "junit", "--strict", "--today", TODAY, source
+    )
+    assert code == 1
+    root = ET.fromstring(out)
+    assert root.find("testsuite").get("failures") == "1"  # type: ignore[union-attr]
+    cases = root.findall(".//testcase")
+    assert [f.get("type") for f in cases[0].findall("failure")] == ["missing-source"]
+    assert cases[1].findall("failure") == []

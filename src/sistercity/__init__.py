@@ -20,7 +20,7 @@ from ._catalogue import (
     unregister_rule,
 )
 from ._dates import InvalidDate, PartialDate, Precision, parse_lenient
-from ._identity import AmbiguousPlace
+from ._identity import AmbiguousPlace, UnknownPlace
 from ._places import City, FormerName, PlaceKey, PlaceLevel
 from ._registry import Registry
 from ._report import (
@@ -69,6 +69,7 @@ __all__ = [
     "SisterCityError",
     "Stats",
     "Status",
+    "UnknownPlace",
     "UnknownRuleError",
     "__version__",
     "collection_rule",

@@ -67,6 +67,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Status
 from ._dates import PartialDate, as_day
+from ._identity import key_text
 from ._places import PlaceKey
 from ._record import Summary
 from ._report import Issue, RecordRef, Severity
@@ -160,18 +161,12 @@ def summarise(agreement: Agreement, ref: RecordRef, today: dt.date) -> RecordSum
 
 
 def format_place_key(key: PlaceKey) -> str:
-    """A place key as text for messages: the id itself, or ``name (CC, subdivision, level)``.
+    """A place key as text for messages (:func:`sistercity._identity.key_text`).
 
-    >>> format_place_key("Q64")
-    'Q64'
     >>> format_place_key(("US", "US-IL", "municipality", "springfield"))
     "'springfield' (US, US-IL, municipality)"
     """
-    if isinstance(key, str):
-        return key
-    country, subdivision, level, name = key
-    where = ", ".join(part for part in (country, subdivision, level) if part)
-    return f"{name!r} ({where})"
+    return key_text(key)
 
 
 def _sort_text(key: PlaceKey) -> tuple[int, str]:

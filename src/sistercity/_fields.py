@@ -20,7 +20,7 @@ from typing import Any, Final
 import pycountry
 
 from ._catalogue import severity_of
-from ._dates import PartialDate, ordinals
+from ._dates import PartialDate, ordinals, parse_lenient
 from ._identity import PlaceKey, name_key
 from ._places import City, FormerName, freeze_extensions
 from ._report import Issue, Severity
@@ -241,6 +241,21 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _date_hint(text: str) -> str:
+    """``; did you mean '2022-02-26'?`` when the lenient parser reads the text, else nothing.
+
+    Only on failure, so it costs nothing for valid records; the lenient parser never guesses
+    (an all-numeric day/month ambiguity gives no hint).
+    """
+    if len(text) > 100:
+        return ""
+    try:
+        found = parse_lenient(text)
+    except ValueError:
+        return ""
+    return f"; did you mean {str(found)!r}?"
+
+
 def _suggest(value: str, choices: Iterable[str]) -> str | None:
     return _closest(value.casefold(), tuple(choices))
 
@@ -385,7 +400,7 @@ class FieldCheck:
         try:
             date = PartialDate(value)
         except ValueError as exc:
-            self.add("invalid-date", path, f"{key!r}: {exc}")
+            self.add("invalid-date", path, f"{key!r}: {exc}{_date_hint(value)}")
             return None
         if type(value) is str:
             if len(_DATES) >= _DATES_MAX:

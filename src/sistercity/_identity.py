@@ -10,6 +10,7 @@ place key, a Wikidata id (``"Q18125"``), ``"geonames:<id>"``, a name, or ``"name
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ __all__ = [
     "AmbiguousPlace",
     "PlaceKey",
     "PlaceRef",
+    "UnknownPlace",
+    "key_text",
     "matching_names",
     "matching_parties",
     "name_key",
@@ -143,16 +146,17 @@ def resolve_place(ref: object, places: Sequence[_Party]) -> PlaceKey | None:
     """The key of the one place among ``places`` that a place reference names.
 
     ``places`` are distinct places (one party object per key). A party object, a place key, a
-    Wikidata id or ``geonames:<id>`` gives its key even when no place has it; a name or
-    ``"name (CC)"`` gives the key of the place it names, or ``None`` when it names none.
-    Raises :class:`AmbiguousPlace` when a name fits several places (Springfield US-IL and
-    Springfield US-MA), naming each, and :class:`TypeError` for a value that is no reference.
+    Wikidata id or ``geonames:<id>`` gives its key even when no place has it (so it finds
+    nothing); a name or ``"name (CC)"`` gives the key of the place it names. Raises
+    :class:`UnknownPlace` when a name names no place (a typo, a former name: the message says
+    which), :class:`AmbiguousPlace` when it fits several (Springfield US-IL and Springfield
+    US-MA), naming each, and :class:`TypeError` for a value that is no reference.
     """
     found = matching_parties(ref, places)
     keys = list(dict.fromkeys(places[i].key for i in found))
     if len(keys) > 1:
         named = "; ".join(
-            f"{places[i].name} ({places[i].country}) [{_key_text(places[i].key)}]" for i in found
+            f"{places[i].name} ({places[i].country}) [{key_text(places[i].key)}]" for i in found
         )
         raise AmbiguousPlace(
             f"{ref!r} names {len(keys)} different places ({named}); give its Wikidata id or "
@@ -163,16 +167,44 @@ def resolve_place(ref: object, places: Sequence[_Party]) -> PlaceKey | None:
     if isinstance(ref, tuple):
         return ref
     if isinstance(ref, str):
-        return ref if is_place_id(ref) else None
+        if is_place_id(ref):
+            return ref
+        raise UnknownPlace(_unknown(ref, places))
     return getattr(ref, "key", None)
 
 
-def _key_text(key: PlaceKey) -> str:
+def _unknown(name: str, places: Sequence[_Party]) -> str:
+    """Why a name names no place: a former name, or a near miss (a typo), when there is one."""
+    for place in places:
+        for former in getattr(place, "former_names", ()):
+            if former.name == name:
+                return (
+                    f"no agreement has a party {name!r}; {name!r} is a former name of "
+                    f"{place.name} ({place.country}): give its present name, its Wikidata id "
+                    "or 'name (CC)'"
+                )
+    names = {unicodedata.normalize("NFC", place.name) for place in places}
+    near = difflib.get_close_matches(unicodedata.normalize("NFC", name), sorted(names), n=1)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"no agreement has a party {name!r}{hint}"
+
+
+def key_text(key: PlaceKey) -> str:
+    """A place key as text for messages: the id, or ``'name' (CC, subdivision, level)``.
+
+    >>> key_text(("US", "US-IL", "municipality", "springfield"))
+    "'springfield' (US, US-IL, municipality)"
+    """
     if isinstance(key, str):
         return key
     country, subdivision, level, name = key
-    return ", ".join(part for part in (name, country, subdivision, level) if part)
+    where = ", ".join(part for part in (country, subdivision, level) if part)
+    return f"{name!r} ({where})"
 
 
 class AmbiguousPlace(SisterCityError, LookupError):
     """A place name that fits several different places."""
+
+
+class UnknownPlace(SisterCityError, LookupError):
+    """A place name that names no place among those asked about."""

@@ -32,7 +32,6 @@ from ._fields import (
     SPANS,
     SUBDIVISIONS,
     FieldCheck,
-    _short,
     _suggest,
     check_id,
     date_span,
@@ -41,7 +40,7 @@ from ._fields import (
     plain_extensions,
     subdivision_country,
 )
-from ._identity import PlaceKey, name_key
+from ._identity import PlaceKey, key_text, name_key
 from ._lifecycle import EVENT_CODES, STEPS, Machine, last_known, period, step
 from ._places import City, freeze_extensions
 from ._report import Issue
@@ -155,7 +154,10 @@ def full_check(
     else:
         alias = kind_for_term(kind_raw)
         values = ", ".join(AgreementKind._value2member_map_)
-        if alias is not None:
+        folded = kind_raw.strip().casefold()
+        if folded in _KINDS:  # 'Twinning': the value, written another way
+            hint = f"; did you mean {folded!r}?"
+        elif alias is not None:
             hint = f"; {kind_raw!r} is a source term for {alias.value!r}: put it in 'term'"
         else:
             near = _suggest(kind_raw, AgreementKind._value2member_map_)
@@ -216,7 +218,7 @@ def full_check(
                         "duplicate-party",
                         path,
                         f"party {index} is the same place as party {first} "
-                        f"(identity {_short(key)})",
+                        f"(identity {key_text(key)})",
                     )
         if len(parties_raw) < 2:
             check.add(

@@ -37,7 +37,7 @@ import attrs
 
 from ._agreements import Agreement, EventType, Status, replay, resolve_actor
 from ._dates import PartialDate, as_day
-from ._identity import AmbiguousPlace, resolve_place
+from ._identity import AmbiguousPlace, UnknownPlace, resolve_place
 from ._places import City, PlaceKey
 from ._report import SisterCityError
 from ._svg import INK, MUTED, STATUS_COLOURS, Canvas, fmt
@@ -161,18 +161,10 @@ def _place_matcher(
             places.setdefault(party.key, party)
     try:
         wanted_key = resolve_place(place, list(places.values()))
-    except AmbiguousPlace as exc:
+    except (AmbiguousPlace, UnknownPlace) as exc:
         raise NoSuchPlace(str(exc)) from None
     if wanted_key is None or wanted_key not in places:
-        hint = ""
-        if isinstance(place, str):
-            formerly = [c for c in places.values() if any(f.name == place for f in c.former_names)]
-            if formerly:
-                hint = (
-                    f"; {place!r} is a former name of {formerly[0].label()}: give its present "
-                    "name, its Wikidata id or 'name (CC)'"
-                )
-        raise NoSuchPlace(f"no agreement has a party {place!r}{hint}")
+        raise NoSuchPlace(f"no agreement has a party {place!r}")
     return (lambda c: c.key == wanted_key), places[wanted_key].label()
 
 

@@ -95,7 +95,7 @@ class _Validation:
         self.max_record_bytes: int = args.max_record_bytes
         self.out, self.err = out, err
         self.locator = Locator()
-        self.reporter = reporter(args.format, out, self.locator)
+        self.reporter = reporter(args.format, out, self.locator, strict=args.strict)
         self.files: list[dict[str, Any]] = []
         self.seen: list[os.stat_result] = []
         self.failed = False

@@ -234,18 +234,20 @@ class GithubReporter(Reporter):
 class JunitReporter(Reporter):
     """A JUnit XML document: one ``testcase`` per record, a ``failure`` per error.
 
-    Records are spooled to a temporary file (memory stays flat), so that the collection
-    rules' errors, known only at the end, join the failures of the records they name.
+    With ``--strict`` warnings fail the run, so they are failures too. Records are spooled to
+    a temporary file (memory stays flat), so that the collection rules' errors, known only at
+    the end, join the failures of the records they name.
     """
 
-    def __init__(self, out: IO[str], locator: Locator) -> None:
+    def __init__(self, out: IO[str], locator: Locator, *, strict: bool = False) -> None:
         super().__init__(out, locator)
+        self.strict = strict
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish
         self.current: list[list[str]] = []
         self.late: dict[int, list[list[str]]] = {}
 
     def issue(self, issue: Issue) -> None:
-        if not issue.is_error:
+        if not issue.is_error and not self.strict:
             return
         failure = [issue.rule, issue.path, issue.message]
         if issue.records:
@@ -262,15 +264,21 @@ class JunitReporter(Reporter):
         self.current = []
 
     def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
-        self.spool.seek(0)
         loose = self.current  # findings of custom collection rules that name no record
+        self.spool.seek(0)
+        failed = bool(loose) + sum(
+            1
+            for line in self.spool
+            if (row := orjson.loads(line))[5] or row[0] in self.late  # its failures
+        )
+        tests = summary["records"] + bool(loose)
+        self.spool.seek(0)
         write(self.out, '<?xml version="1.0" encoding="UTF-8"?>\n')
         write(
             self.out,
-            f'<testsuites name="sistercity validate" tests="{summary["records"]}" '
-            f'failures="{summary["invalid"]}">\n'
-            f'  <testsuite name="sistercity validate" tests="{summary["records"]}" '
-            f'failures="{summary["invalid"]}" errors="0" skipped="0">\n',
+            f'<testsuites name="sistercity validate" tests="{tests}" failures="{failed}">\n'
+            f'  <testsuite name="sistercity validate" tests="{tests}" '
+            f'failures="{failed}" errors="0" skipped="0">\n',
         )
         for line in self.spool:
             seq, file, at, index, rid, failures = orjson.loads(line)
@@ -302,8 +310,10 @@ def _attr(text: str) -> str:
     return quoteattr(xml_text(text))
 
 
-def reporter(format: str, out: IO[str], locator: Locator) -> Reporter:
-    """The reporter for a ``--format``."""
+def reporter(format: str, out: IO[str], locator: Locator, *, strict: bool = False) -> Reporter:
+    """The reporter for a ``--format`` (``strict``: warnings fail too, as ``--strict``)."""
+    if format == "junit":
+        return JunitReporter(out, locator, strict=strict)
     kinds: dict[str, type[Reporter]] = {
         "text": TextReporter,
         "json": JsonReporter,
