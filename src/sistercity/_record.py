@@ -214,6 +214,14 @@ def check_and_summarise(
                 )
             if latest_start is None or date.earliest > latest_start:
                 latest_start, latest_start_at = date.earliest, index
+            decided = parts["decided"]
+            if decided is not None and date.definitely_before(decided):
+                check.add(
+                    "decided-after-effective",
+                    f"{base}.decided",
+                    f"'decided' ({decided}) is definitely after 'date' ({date}), the day the "
+                    "act took effect; an act cannot take effect before it is decided",
+                )
             if today_day is None:
                 today_day = dt.date.today()
             if date.earliest > today_day:
@@ -268,6 +276,10 @@ def check_and_summarise(
                 by,
                 parts["reason"],
                 parts["source"],
+                parts["body"],
+                parts["decided"],
+                parts["announced"],
+                parts["condition"],
                 freeze_extensions(parts["extensions"]),
             ),
         )
