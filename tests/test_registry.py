@@ -710,7 +710,8 @@ def _wave() -> Registry:
 
     return Registry(
         [
-            link("a", "Glasgow", "Rostov-on-Don", "2022-02-24", body="City Administration Committee"),
+            link("a", "Glasgow", "Rostov-on-Don", "2022-02-24",
+                 body="City Administration Committee"),
             link("b", "Coventry", "Volgograd", "2022-03-22", body="Full  Council",
                  condition="until such a time that they can resume"),
             link("c", "Oxford", "Perm", "2022-03-07", body="council leader",
