@@ -699,12 +699,15 @@ def _wave() -> Registry:
     """Three real 2022 suspensions (signing dates left unknown), two with a condition, and an
     invented one of 2023."""
 
-    def link(rid: str, a: str, b: str, date: str, **act: str) -> Agreement:
+    def link(
+        rid: str, a: str, b: str, date: str, body: str, condition: str | None = None
+    ) -> Agreement:
+        suspended = Event("suspended", date, reason="invasion", body=body, condition=condition)
         return Agreement(
             rid,
             "twinning",
             [City(a, "GB"), City(b, "RU")],
-            [Event("signed"), Event("suspended", date, reason="invasion", **act)],
+            [Event("signed"), suspended],
             sources=SOURCES,
         )
 
@@ -725,7 +728,10 @@ def test_events_by_body_and_condition() -> None:
     """Which suspensions of 2022 were conditional? And which did a full council decide?"""
     registry = _wave()
     year = ("2022", "2022")
-    ids = lambda found: [a.id for a, _ in found]  # noqa: E731
+
+    def ids(found: Iterator[tuple[Agreement, Event]]) -> list[str]:
+        return [a.id for a, _ in found]
+
     assert ids(registry.events(year, "suspended", conditional=True)) == ["c", "b"]
     assert ids(registry.events(year, "suspended", conditional=False)) == ["a"]
     assert ids(registry.events(types="suspended", body="full council")) == ["b", "d"]

@@ -929,7 +929,8 @@ def _events_out_of_order(draw: Draw, case: _Case, r: Record) -> str:
 def _decided_after_effective(draw: Draw, case: _Case, r: Record) -> str:
     """Give a dated event a ``decided`` definitely after its ``date`` (or add such an event)."""
     dated = [j for j, e in enumerate(r.get("events", ())) if "date" in e]
-    if dated and draw(_BOOLEANS):
+    existing: bool = draw(_BOOLEANS)
+    if dated and existing:
         j = draw(st.sampled_from(dated))
         latest = PartialDate(r["events"][j]["date"]).latest
     else:
