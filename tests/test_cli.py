@@ -702,3 +702,31 @@ def test_custom_rules_run_and_can_be_selected(
     finally:
         sc.unregister_rule("test-needs-term")
         sc.unregister_rule("test-at-most-one")
+
+
+def test_show_the_act_body_dates_and_condition(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SPEC §4: "`show` prints the body, the three dates where they differ and the condition"."""
+    suspended = {
+        "type": "suspended",
+        "date": "2022-03-07",
+        "by": "Glasgow",
+        "reason": "invasion",
+        "body": "council\x1b[2Jleader",
+        "decided": "2022-03-04",
+        "announced": "2022-03-04",
+        "condition": "until \u202efurther notice",
+    }
+    same_day = {"type": "reinstated", "date": "2023", "decided": "2023", "body": "full council"}
+    events = [{"type": "signed", "date": "1985"}, suspended, same_day]
+    path = write(tmp_path / "in.jsonl", jsonl(record("a", events=events)))
+    code, out, _ = call(capsys, "show", path, "--today", "2024")
+    assert code == 0
+    assert (
+        "    2022-03-07  suspended   Glasgow \u2013 Nuremberg; by Glasgow (council\\x1b[2Jleader); "
+        "decided 2022-03-04, announced 2022-03-04, took effect 2022-03-07; reason: invasion; "
+        "condition: until \\u202efurther notice"
+    ) in out.splitlines()
+    # decided on the day it took effect: no dates repeated; a body without 'by' is named
+    assert "    2023        reinstated  Glasgow \u2013 Nuremberg; body: full council" in out

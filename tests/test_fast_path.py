@@ -74,6 +74,10 @@ def _event(raw: dict[str, Any]) -> Event:
         by=raw.get("by"),
         reason=raw.get("reason"),
         source=raw.get("source"),
+        body=raw.get("body"),
+        decided=raw.get("decided"),
+        announced=raw.get("announced"),
+        condition=raw.get("condition"),
         extensions=_extensions(raw, EVENT_KEYS),
     )
 

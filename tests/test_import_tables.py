@@ -860,3 +860,93 @@ def test_huge_cells_are_refused_rows_and_the_csv_limit_is_untouched(tmp_path: Pa
 def test_a_text_codec_that_fails_is_one_error(tmp_path: Path, encoding: str) -> None:
     with pytest.raises(ImportFailed):
         run(tmp_path, f'encoding = "{encoding}"\n' + GOOD, HEADER + "Bonn,DE,Oxford,England,1947\n")
+
+
+# --------------------------------------------------------------------------------------------
+# The act: body, decided, announced, condition (SPEC §4 Event, §7 mapping keys)
+# --------------------------------------------------------------------------------------------
+
+ACTS = """
+[columns]
+a.name = "stadt"
+a.country = "staat"
+b.name = "partner"
+b.country = "land"
+signed = "seit"
+suspended = "ruht"
+reason = "grund"
+source = { value = "https://example.org/list" }
+body.suspended = "gremium"
+decided.suspended = "beschluss"
+announced.suspended = "bekannt"
+condition.suspended = "bis"
+"""
+ACTS_HEADER = "stadt,staat,partner,land,seit,ruht,grund,gremium,beschluss,bekannt,bis\n"
+
+
+def test_act_columns_fill_the_event(tmp_path: Path) -> None:
+    """Dates in act cells are read as date cells are; rows of one pair merge their acts."""
+    table = ACTS_HEADER + (
+        "Ahlenbach,DE,Borovka,RU,2005-06-09,2022-03-30,Krieg,Rat,30 March 2022,2022-03,"
+        "bis auf Weiteres\n"
+        # the same pair, from the other side: the same body, a finer 'announced'
+        "Borovka,RU,Ahlenbach,DE,,,,Rat,,2022-03-31,\n"
+        # a body with no date of its own: the act happened, on a day the row does not give
+        "Celleberg,DE,Dubrovo,RU,1988,,,Stadtrat,,,\n"
+    )
+    result = run(tmp_path, ACTS, table)
+    # invented places; the third suspension gives no reason
+    assert [(i.rule, i.line) for i in result.issues] == [("missing-reason", 4)]
+    first, third = result.records
+    assert first["events"][1] == {
+        "type": "suspended",
+        "date": "2022-03-30",
+        "reason": "Krieg",
+        "body": "Rat",
+        "decided": "2022-03-30",
+        "announced": "2022-03-31",
+        "condition": "bis auf Weiteres",
+    }
+    assert third["events"] == [
+        {"type": "signed", "date": "1988"},
+        {"type": "suspended", "body": "Stadtrat"},
+    ]
+
+
+def test_act_cells_that_disagree_or_break_a_rule(tmp_path: Path) -> None:
+    table = ACTS_HEADER + (
+        "Ahlenbach,DE,Borovka,RU,2005,2022-03-30,Krieg,Rat,,,\n"
+        "Borovka,RU,Ahlenbach,DE,2005,2022-03-30,Krieg,Oberbürgermeisterin,,,\n"
+        # decided after it took effect: the row breaks decided-after-effective, at its column
+        "Essingen,DE,Fomino,RU,1990,2022-03-01,Krieg,,2022-04-01,,\n"
+        # a decided cell that is no date refuses the row, naming the column
+        "Gernstadt,DE,Khrapovo,RU,1990,2022-03-01,Krieg,,gestern,,\n"
+    )
+    result = run(tmp_path, ACTS, table)
+    assert [r["events"][1].get("body") for r in result.records] == ["Rat"]
+    assert "suspended body also given as Oberbürgermeisterin (line 3)" in result.records[0]["notes"]
+    issues = [(i.rule, i.line, i.path) for i in result.issues]
+    assert issues == [
+        ("conflicting-statements", 3, "$.events"),
+        ("decided-after-effective", 4, "$.events[1].decided"),
+        ("unresolved-reference", 5, "$.events[1].decided"),
+    ]
+    assert "(column 'beschluss')" in result.issues[1].message
+    assert "'beschluss'" in result.issues[2].message
+    assert result.refused == {"decided-after-effective": 1, "unresolved-reference": 1}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("decided.suspended", "decided.sigend"), "unknown key 'decided.sigend'"),
+        (('suspended = "ruht"\n', ""), "needs a date column for 'suspended'"),
+        (('body.suspended = "gremium"', 'body = "gremium"'), "table keyed by event type"),
+        (('bis"', 'until"'), "'until', which is not in the header"),
+    ],
+)
+def test_act_mapping_errors_stop_before_any_row(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    with pytest.raises(MappingError, match=re.escape(expected)):
+        run(tmp_path, ACTS.replace(*change), ACTS_HEADER + '"unterminated\n')

@@ -823,3 +823,14 @@ def test_the_command_never_shows_a_traceback(
     assert "Traceback" not in err + out
     if status == 1:
         assert "malformed-record" in out  # the report, on standard output as validate's
+
+
+def test_end_cause_stays_the_reason(pairs: ImportResult) -> None:
+    """P1534 (end cause) is the event's ``reason``, never its ``condition`` or ``body``: Wikidata
+    has one start and one end, and says nothing of who acted or what the act waits for."""
+    ended = record(pairs, "wikidata-Q1-Q2")["events"][1]
+    assert ended == {
+        "type": "terminated",
+        "date": "2022-02-26",
+        "reason": "Russian invasion of Ukraine",
+    }

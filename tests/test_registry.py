@@ -698,3 +698,52 @@ def test_partners_agree_with_status_on_for_public_strategy_agreements(
     keys = [c.key for c in registry.partners_of(place, on=day)]
     assert len(keys) == len(set(keys))
     assert set(keys) == expected
+
+
+def _wave() -> Registry:
+    """Three real 2022 suspensions (signing dates left unknown), two with a condition, and an
+    invented one of 2023."""
+
+    def link(
+        rid: str, a: str, b: str, date: str, body: str, condition: str | None = None
+    ) -> Agreement:
+        suspended = Event("suspended", date, reason="invasion", body=body, condition=condition)
+        return Agreement(
+            rid,
+            "twinning",
+            [City(a, "GB"), City(b, "RU")],
+            [Event("signed"), suspended],
+            sources=SOURCES,
+        )
+
+    return Registry(
+        [
+            link("a", "Glasgow", "Rostov-on-Don", "2022-02-24",
+                 body="City Administration Committee"),
+            link("b", "Coventry", "Volgograd", "2022-03-22", body="Full  Council",
+                 condition="until such a time that they can resume"),
+            link("c", "Oxford", "Perm", "2022-03-07", body="council leader",
+                 condition="until Russia's breaches of international law cease"),
+            link("d", "Ashby Parva", "Orlovsk", "2023-05", body="full council"),
+        ]
+    )  # fmt: skip
+
+
+def test_events_by_body_and_condition() -> None:
+    """Which suspensions of 2022 were conditional? And which did a full council decide?"""
+    registry = _wave()
+    year = ("2022", "2022")
+
+    def ids(found: Iterator[tuple[Agreement, Event]]) -> list[str]:
+        return [a.id for a, _ in found]
+
+    assert ids(registry.events(year, "suspended", conditional=True)) == ["c", "b"]
+    assert ids(registry.events(year, "suspended", conditional=False)) == ["a"]
+    assert ids(registry.events(types="suspended", body="full council")) == ["b", "d"]
+    assert ids(registry.events(year, body="FULL COUNCIL", conditional=True)) == ["b"]
+    assert ids(registry.events(body="mayor")) == []
+    assert len(list(registry.events())) == 4  # no filter: every dated event
+    with pytest.raises(TypeError, match="'body'"):
+        registry.events(body=["full council"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="'conditional'"):
+        registry.events(conditional="yes")  # type: ignore[arg-type]

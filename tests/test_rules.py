@@ -46,6 +46,7 @@ SPEC_RECORD_ERRORS = [
     "self-supersedes",
     "invalid-actor",
     "events-out-of-order",
+    "decided-after-effective",
     "event-after-end",
     "event-before-signing",
     "invalid-transition",

@@ -120,6 +120,10 @@ def test_a_hand_written_valid_record_passes_both() -> None:
         (lambda r: r["events"][0].update(date="1986?~"), "invalid-date"),
         (lambda r: r["events"][0].update(date=1986), "malformed-record"),
         (lambda r: r["events"][0].update(when="1986"), "unknown-field"),
+        (lambda r: r["events"][0].update(decided="24 February 2022"), "invalid-date"),
+        (lambda r: r["events"][0].update(announced=2022), "malformed-record"),
+        (lambda r: r["events"][0].update(body=["full council"]), "malformed-record"),
+        (lambda r: r["events"][0].update(condition=1), "malformed-record"),
         (lambda r: r["events"][0].pop("type"), "malformed-record"),
         (lambda r: r.update(events={"type": "signed"}), "malformed-record"),
     ],
@@ -140,6 +144,7 @@ def test_structurally_broken_records_fail_both(change: Any, rule: str) -> None:
         lambda r: r["parties"][0].update(subdivision="FR-75C"),  # another country's
         lambda r: r["parties"].append(dict(r["parties"][0])),  # identity
         lambda r: r["events"].insert(0, {"type": "reinstated"}),  # lifecycle
+        lambda r: r["events"][0].update(decided="2023"),  # decided-after-effective
     ],
 )
 def test_what_the_schema_leaves_to_the_validator(change: Any) -> None:

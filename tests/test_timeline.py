@@ -369,3 +369,33 @@ def test_a_bad_json_element_is_located_as_validate_locates_it(
     validate_out = capsys.readouterr().out.splitlines()[0]
     assert timeline_err == validate_out
     assert timeline_err.startswith(f"{source}[1]: error[invalid-kind] $.kind: ")
+
+
+def test_decided_before_it_took_effect_is_a_lead_in_to_the_mark() -> None:
+    """Oxford's leader decided and announced the end of the Perm link on 4 March 2022; it took
+    effect on the 7th. The lead-in runs from the 4th to the mark; a same-day decision has none."""
+    oxford = sc.Agreement(
+        id="oxford-perm",
+        kind="twinning",
+        parties=[sc.City("Oxford", "GB"), sc.City("Perm", "RU")],
+        events=[
+            sc.Event("signed", "1995", decided="1995"),
+            sc.Event(
+                "suspended",
+                "2022-03-07",
+                by="Oxford",
+                body="council leader <&>",
+                decided="2022-03-04",
+                announced="2022-03-04",
+            ),
+        ],
+    )
+    root = parse(render([oxford], today=TODAY))
+    (lead,) = with_class(root, "lead-in")
+    assert lead.get("data-decided") == "2022-03-04"
+    assert float(lead.get("x1", "nan")) == pytest.approx(x_of(root, dt.date(2022, 3, 4)), abs=0.02)
+    assert float(lead.get("x2", "nan")) == pytest.approx(x_of(root, dt.date(2022, 3, 7)), abs=0.02)
+    events = {g.get("data-type"): g for g in with_class(root, "event")}
+    assert lead in list(events["suspended"].iter())
+    title = events["suspended"].find("svg:title", NS)
+    assert title is not None and "(council leader <&>), decided 2022-03-04" in (title.text or "")

@@ -20,7 +20,7 @@ import importlib
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from docutils import nodes  # type: ignore[import-untyped]
 from pygments.lexer import RegexLexer, bygroups  # type: ignore[import-untyped]
@@ -332,6 +332,21 @@ def bundled_agreements() -> list[sc.Agreement]:
     return out
 
 
+#: The real cases of "Modelling the 2022 wave" (docs/wave-2022.md), in the bundled data.
+WAVE_CASES: Final = frozenset(
+    {
+        "manchester-saint-petersburg-1962",
+        "glasgow-rostov-on-don-1986",
+        "coventry-volgograd-1944",
+        "oxford-perm",
+        "aachen-kostroma-2001",
+        "aachen-kostroma-2005",
+        "edinburgh-saint-petersburg-1995",
+        "glasgow-mykolaiv-2024",
+    }
+)
+
+
 def draw_pictures(app: Sphinx) -> None:
     """Draw the SVG pictures the pages show into ``docs/_generated``."""
     from sistercity import diagram, timeline
@@ -356,6 +371,14 @@ def draw_pictures(app: Sphinx) -> None:
     _write_if_changed(
         folder / "suspensions-2022.svg",
         timeline.render(wave, today=DOCS_TODAY, since="2016", title="Agreements suspended in 2022"),
+    )
+    # "Modelling the 2022 wave": every real case of the page together
+    cases = [a for a in agreements if a.id in WAVE_CASES]
+    _write_if_changed(
+        folder / "wave-2022.svg",
+        timeline.render(
+            cases, today=DOCS_TODAY, since="2021", title="The 2022 wave, as councils acted"
+        ),
     )
     draw_charts(folder, agreements)
 

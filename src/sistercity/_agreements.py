@@ -92,6 +92,10 @@ class Event:
 
     ``date`` may be ``None`` (it happened; the date is unknown). ``by`` names the acting
     party by its Wikidata id, its name, or ``name (CC)``; ``None`` means every party.
+
+    ``body`` (the organ that acted: "full council"), ``decided`` and ``announced`` (partial
+    dates) and ``condition`` ("until further notice") record the act as councils report it.
+    They are history: the lifecycle and :meth:`Agreement.status_on` follow ``date`` alone.
     """
 
     type: EventType = attrs.field(converter=_to_event_type)
@@ -99,6 +103,10 @@ class Event:
     by: str | None = None
     reason: str | None = attrs.field(default=None, converter=_optional_text)
     source: str | None = attrs.field(default=None, converter=_optional_text)
+    body: str | None = attrs.field(default=None, converter=_optional_text)
+    decided: PartialDate | None = attrs.field(default=None, converter=_lenient_date)
+    announced: PartialDate | None = attrs.field(default=None, converter=_lenient_date)
+    condition: str | None = attrs.field(default=None, converter=_optional_text)
     extensions: Mapping[str, Any] = _extensions_field()
 
     def __attrs_post_init__(self) -> None:

@@ -98,6 +98,8 @@ _BUILTIN: Final[tuple[Rule, ...]] = (
     Rule("invalid-actor", ERROR, "record", "an event's 'by' matches no party, or more than one"),
     Rule("events-out-of-order", ERROR, "record",
          "a dated event definitely before a dated event listed earlier"),
+    Rule("decided-after-effective", ERROR, "record",
+         "an event's 'decided' definitely after its 'date' (the day it took effect)"),
     Rule("event-after-end", ERROR, "record", "an event after 'terminated' or 'expired'"),
     Rule("event-before-signing", ERROR, "record",
          "'ratified', 'renewed', 'suspended', 'reinstated' or 'expired' before any signing"),

@@ -125,6 +125,14 @@ EXAMPLES: Final[dict[str, dict[str, Any]]] = {
     "events-out-of-order": _glasgow_rostov(
         events=[_SIGNED, {"type": "renewed", "date": "1985"}, _SUSPENDED]
     ),
+    # the suspension took effect on 24 February 2022, the day the committee decided it; a
+    # 'decided' in March (as this project's docs once dated it) cannot follow the effect
+    "decided-after-effective": _glasgow_rostov(
+        events=[
+            _SIGNED,
+            {**_SUSPENDED, "body": "City Administration Committee", "decided": "2022-03-24"},
+        ]
+    ),
     "event-after-end": _edinburgh_saint_petersburg(
         {"type": "suspended", "date": "2022", "reason": "Russian invasion of Ukraine"}
     ),

@@ -36,7 +36,9 @@ AGREEMENT_KEYS: Final = (
 PARTY_KEYS: Final = (
     "name", "country", "subdivision", "level", "wikidata", "geonames", "former_names",
 )  # fmt: skip
-EVENT_KEYS: Final = ("type", "date", "by", "reason", "source")
+EVENT_KEYS: Final = (
+    "type", "date", "by", "reason", "source", "body", "decided", "announced", "condition",
+)  # fmt: skip
 FORMER_NAME_KEYS: Final = ("name", "country", "from", "until")
 _AGREEMENT_KEYS = frozenset(AGREEMENT_KEYS)
 _PARTY_KEYS = frozenset(PARTY_KEYS)
@@ -688,6 +690,10 @@ class FieldCheck:
             "by": by,
             "reason": self.text(raw, "reason", base),
             "source": self.text(raw, "source", base),
+            "body": self.text(raw, "body", base),
+            "decided": self.date(raw, "decided", base),
+            "announced": self.date(raw, "announced", base),
+            "condition": self.text(raw, "condition", base),
             "extensions": extensions,
         }
         return parts, kind, date

@@ -73,6 +73,14 @@ def event_to_raw(event: Event) -> dict[str, Any]:
         out["reason"] = event.reason
     if event.source is not None:
         out["source"] = event.source
+    if event.body is not None:
+        out["body"] = event.body
+    if event.decided is not None:
+        out["decided"] = _text(event.decided)
+    if event.announced is not None:
+        out["announced"] = _text(event.announced)
+    if event.condition is not None:
+        out["condition"] = event.condition
     return _put_extensions(out, event.extensions)
 
 

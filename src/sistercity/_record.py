@@ -272,6 +272,14 @@ def full_check(
                 )
             if latest_start is None or date.earliest > latest_start:
                 latest_start, latest_start_at = date.earliest, index
+            decided = parts["decided"]
+            if decided is not None and date.definitely_before(decided):
+                check.add(
+                    "decided-after-effective",
+                    f"{base}.decided",
+                    f"'decided' ({decided}) is definitely after 'date' ({date}), the day the "
+                    "act took effect; an act cannot take effect before it is decided",
+                )
             if date.earliest > today:
                 check.add(*_future_date(base, date, today))
         if kind_e in (EventType.SUSPENDED, EventType.TERMINATED) and parts["reason"] is None:
@@ -316,6 +324,10 @@ def full_check(
                 by,
                 parts["reason"],
                 parts["source"],
+                parts["body"],
+                parts["decided"],
+                parts["announced"],
+                parts["condition"],
                 freeze_extensions(parts["extensions"]),
             ),
         )

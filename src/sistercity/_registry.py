@@ -12,7 +12,7 @@ from typing import Any, Final, TypeVar
 
 from ._agreements import Agreement, AgreementKind, Event, EventType, Status
 from ._dates import PartialDate, as_day
-from ._identity import resolve_place
+from ._identity import name_key, resolve_place
 from ._places import City, PlaceKey
 from ._report import Issue, RecordRef, Report
 from .validation import Validation
@@ -309,6 +309,9 @@ class Registry:
         between: tuple[Day | None, Day | None] | None = None,
         types: EventType | str | Collection[EventType | str] | None = None,
         possibly: bool = False,
+        *,
+        body: str | None = None,
+        conditional: bool | None = None,
     ) -> Iterator[tuple[Agreement, Event]]:
         """``(Agreement, Event)`` pairs in date order, such as every suspension in 2022.
 
@@ -319,12 +322,32 @@ class Registry:
         falls in ``2021-12``). Undated events are left out. ``types`` takes one event type or
         a collection (default: all). Date order is the partial-date sort order,
         then input order of the agreements, then the order of their events.
+
+        ``body`` keeps the events whose ``body`` is that text, compared as place names are
+        (NFC, case-folded, white space collapsed: ``"Full  Council"`` is ``"full council"``).
+        ``conditional=True`` keeps the events that carry a ``condition`` ("until further
+        notice"), ``False`` those that do not; ``None`` (the default) keeps both. So "which
+        suspensions of 2022 were conditional?" is
+        ``registry.events(("2022", "2022"), "suspended", conditional=True)``.
         """
         low, high = _date_range(between)
         wanted = None if types is None else _vocabulary(EventType, types, "types")
         if not isinstance(possibly, bool):
             raise TypeError(f"'possibly' is True or False (got {possibly!r})")
-        return self._events_in(low, high, wanted, possibly)
+        if body is not None and not isinstance(body, str):
+            raise TypeError(f"'body' is a text such as 'full council' (got {body!r})")
+        if conditional is not None and not isinstance(conditional, bool):
+            raise TypeError(f"'conditional' is True, False or None (got {conditional!r})")
+        found = self._events_in(low, high, wanted, possibly)
+        if body is None and conditional is None:
+            return found
+        organ = None if body is None else name_key(body)
+        return (
+            (agreement, event)
+            for agreement, event in found
+            if (organ is None or (event.body is not None and name_key(event.body) == organ))
+            and (conditional is None or (event.condition is not None) is conditional)
+        )
 
     def _events_in(
         self,

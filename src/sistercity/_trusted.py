@@ -27,7 +27,10 @@ _FIELDS: Final[dict[type, tuple[str, ...]]] = {
         "name", "country", "subdivision", "level", "wikidata", "geonames", "former_names",
         "extensions",
     ),
-    Event: ("type", "date", "by", "reason", "source", "extensions"),
+    Event: (
+        "type", "date", "by", "reason", "source", "body", "decided", "announced", "condition",
+        "extensions",
+    ),
     Agreement: (
         "id", "kind", "parties", "events", "term", "sources", "supersedes", "notes", "extensions",
     ),

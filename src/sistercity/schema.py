@@ -44,8 +44,11 @@ def _optional(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _text() -> dict[str, Any]:
-    return _optional({"type": "string"})
+def _text(description: str | None = None) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "string"}
+    if description is not None:
+        text["description"] = description
+    return _optional(text)
 
 
 _NAME: Final = {
@@ -145,6 +148,18 @@ SCHEMA: Final[dict[str, Any]] = {
                 "by": _text(),
                 "reason": _text(),
                 "source": _text(),
+                "body": _text("the organ that acted for the party, e.g. 'full council'"),
+                "decided": _optional(
+                    {
+                        "$ref": "#/$defs/partialDate",
+                        "description": "when the act was decided, where that differs from "
+                        "'date' (the day it took effect); never definitely after 'date'",
+                    }
+                ),
+                "announced": _optional(
+                    {"$ref": "#/$defs/partialDate", "description": "when it was made public"}
+                ),
+                "condition": _text("what the act waits for, e.g. 'until further notice'"),
             },
             "patternProperties": _EXTENSIONS,
             "additionalProperties": False,

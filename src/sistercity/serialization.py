@@ -66,6 +66,10 @@ def _structure_part(to_raw_key: str) -> Any:
                         parts["by"],
                         parts["reason"],
                         parts["source"],
+                        parts["body"],
+                        parts["decided"],
+                        parts["announced"],
+                        parts["condition"],
                         freeze_extensions(parts["extensions"]),
                     ),
                 )

@@ -85,6 +85,7 @@ BROKEN_RULES: Final = (
     "self-supersedes",
     "invalid-actor",
     "events-out-of-order",
+    "decided-after-effective",
     "event-after-end",
     "event-before-signing",
     "invalid-transition",
@@ -219,6 +220,16 @@ _WILD_PLACES: Final = st.one_of(
 )
 _LEVELS: Final = st.sampled_from(tuple(PlaceLevel))
 _REASON_TEXTS: Final = st.sampled_from(_REASONS) | _wild_texts
+_BODIES: Final = (
+    "full council", "City Administration Committee", "mayor", "council leader",
+    "twinning association", "Stadtrat",
+)  # fmt: skip
+_BODY_TEXTS: Final = st.sampled_from(_BODIES) | _wild_texts
+_CONDITIONS: Final = (
+    "until further notice", "until Russia's breaches of international law cease",
+    "until such a time that they can resume",
+)  # fmt: skip
+_CONDITION_TEXTS: Final = st.sampled_from(_CONDITIONS) | _wild_texts
 _KINDS: Final = st.sampled_from(tuple(AgreementKind))
 _TERMS: Final = {
     kind: st.none()
@@ -456,6 +467,29 @@ class _Case(NamedTuple):
 
 
 @st.composite
+def _act(draw: Draw, day: dt.date, min_year: int, max_year: int, kind: str) -> Record:
+    """Now and then, the act as councils report it: body, decided, announced, condition.
+
+    ``decided`` lies on or before the event's day (it is drawn from the days up to ``day`` and
+    coarsened to an interval that holds it), so it is never definitely after ``date``:
+    ``decided-after-effective`` holds by construction. ``announced`` may be any day.
+    """
+    act: Record = {}
+    if draw(st.integers(0, 3)):
+        return act
+    if draw(_BOOLEANS):
+        act["body"] = draw(_BODY_TEXTS)
+    if draw(_BOOLEANS):
+        decided = draw(st.dates(dt.date(min_year, 1, 1), day))
+        act["decided"] = str(_coarsen(decided, draw(_PRECISIONS), draw(_QUALIFIERS)))
+    if draw(_BOOLEANS):
+        act["announced"] = str(draw(_partial_date(min_year, max_year, True)))
+    if kind in ("suspended", "terminated") and draw(_BOOLEANS):
+        act["condition"] = draw(_CONDITION_TEXTS)
+    return act
+
+
+@st.composite
 def _case(draw: Draw, tame: bool, min_year: int, max_year: int) -> _Case:
     parties: list[Record] = draw(
         st.lists(_party(tame), min_size=2, max_size=3, unique_by=_place_key)
@@ -510,6 +544,7 @@ def _case(draw: Draw, tame: bool, min_year: int, max_year: int) -> _Case:
             event["reason"] = draw(_REASON_TEXTS)
         if draw(st.integers(0, 3)) == 0:
             event["source"] = f"https://example.org/{_slug(kind)}/{draw(st.integers(1, 999))}"
+        event.update(draw(_act(day, min_year, max_year, kind)))
         if not tame:
             event.update(draw(_extensions))
         events.append(event)
@@ -574,6 +609,10 @@ def _agreement(record: Record) -> Agreement:
             by=e.get("by"),
             reason=e.get("reason"),
             source=e.get("source"),
+            body=e.get("body"),
+            decided=e.get("decided"),
+            announced=e.get("announced"),
+            condition=e.get("condition"),
             extensions=extensions(e),
         )
         for e in record.get("events", ())
@@ -638,7 +677,7 @@ def _malformed(draw: Draw, case: _Case, r: Record) -> str:
     n_events = len(r.get("events", ()))
     options = ["id", "kind", "notes", "sources", "term", "surrogate", "x-big", "geonames", "former"]
     if n_events:
-        options += ["reason", "date", "events"]
+        options += ["reason", "date", "events", "decided", "body"]
     choice = draw(st.sampled_from(options))
     i = draw(st.integers(0, len(r["parties"]) - 1))
     j = draw(st.integers(0, max(n_events - 1, 0)))
@@ -679,6 +718,9 @@ def _malformed(draw: Draw, case: _Case, r: Record) -> str:
     if choice == "date":
         r["events"][j]["date"] = 1962
         return f"$.events[{j}].date"
+    if choice in ("decided", "body"):
+        r["events"][j][choice] = draw(st.sampled_from((2022, True, ["2022-03-04"])))
+        return f"$.events[{j}].{choice}"
     r["events"] = {"type": "signed"}
     return "$.events"
 
@@ -733,7 +775,9 @@ _BAD_DATES: Final = (
 def _invalid_date(draw: Draw, case: _Case, r: Record) -> str:
     bad = draw(st.sampled_from(_BAD_DATES))
     targets: list[tuple[Record, str, str]] = [
-        (e, f"$.events[{j}]", "date") for j, e in enumerate(r.get("events", ()))
+        (e, f"$.events[{j}]", key)
+        for j, e in enumerate(r.get("events", ()))
+        for key in ("date", "decided", "announced")
     ]
     for i, p in enumerate(r["parties"]):
         for k, f in enumerate(p.get("former_names", ())):
@@ -882,6 +926,25 @@ def _events_out_of_order(draw: Draw, case: _Case, r: Record) -> str:
     return "$.events[1].date"
 
 
+def _decided_after_effective(draw: Draw, case: _Case, r: Record) -> str:
+    """Give a dated event a ``decided`` definitely after its ``date`` (or add such an event)."""
+    dated = [j for j, e in enumerate(r.get("events", ())) if "date" in e]
+    existing: bool = draw(_BOOLEANS)
+    if dated and existing:
+        j = draw(st.sampled_from(dated))
+        latest = PartialDate(r["events"][j]["date"]).latest
+    else:
+        years = [PartialDate(r["events"][k]["date"]).earliest.year for k in dated]
+        year = min(years, default=2000) - 1
+        _insert(case, r, 0, {"type": "proposed", "date": str(year)})
+        j, latest = 0, dt.date(year, 12, 31)
+    after = latest + dt.timedelta(days=draw(st.integers(1, 400)))
+    qualifier = draw(_QUALIFIERS)
+    # a day's precision: a coarser one could reach back to ``date`` and be merely possible
+    r["events"][j]["decided"] = str(_coarsen(after, "day", qualifier))
+    return f"$.events[{j}].decided"
+
+
 def _moves(case: _Case, state: _State, rule: str) -> list[tuple[str, int | None]]:
     """The events (type, actor) that break ``rule`` in ``state``, and no other rule."""
     addressable = [i for i, f in enumerate(case.forms) if f]
@@ -953,6 +1016,7 @@ _BREAKERS: Final[dict[str, _Breaker]] = {
     "self-supersedes": _self_supersedes,
     "invalid-actor": _invalid_actor,
     "events-out-of-order": _events_out_of_order,
+    "decided-after-effective": _decided_after_effective,
     "event-after-end": _event_after_end,
     "event-before-signing": _lifecycle_break("event-before-signing"),
     "invalid-transition": _lifecycle_break("invalid-transition"),

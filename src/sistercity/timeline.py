@@ -8,7 +8,9 @@ honestly as they are known:
 - an event known only to the month or the year is a translucent band over the whole month or
   year, with a bracket above the bar: the change happened somewhere in it;
 - an undated event is a ``?`` marker at the start of the stretch where it must have happened
-  (after the event listed before it and before the next dated one), and that stretch is a band.
+  (after the event listed before it and before the next dated one), and that stretch is a band;
+- an act decided before it took effect (``decided`` earlier than ``date``) has a lead-in: a
+  thin line under the bar from the day it was decided to the event's mark.
 
 The picture carries a ``<title>`` and a ``<desc>`` that say in words what it shows.
 
@@ -65,6 +67,8 @@ class EventSpan:
     ``start`` is the first day the event could have happened and ``end`` the day after the
     last (a half-open interval, so a year runs from 1 January to the next 1 January). For an
     undated event they bound the stretch in which it must have happened; ``dated`` is false.
+    ``decided`` is the first day the act could have been decided, for a dated event decided
+    before it could take effect (the start of its lead-in), else ``None``.
     """
 
     type: EventType
@@ -73,6 +77,7 @@ class EventSpan:
     status: Status
     dated: bool
     label: str
+    decided: dt.date | None = None
 
 
 def _event_label(agreement: Agreement, index: int) -> str:
@@ -81,6 +86,10 @@ def _event_label(agreement: Agreement, index: int) -> str:
     text += f" {event.date}" if event.date is not None else " (date unknown)"
     if event.by is not None:
         text += f" by {event.by}"
+    if event.body is not None:
+        text += f" ({event.body})"
+    if event.decided is not None and event.decided != event.date:
+        text += f", decided {event.decided}"
     if event.reason is not None:
         text += f": {event.reason}"
     return text
@@ -127,8 +136,12 @@ def bar_spans(
     spans: list[EventSpan] = []
     previous_end: dt.date | None = None
     for index, date in enumerate(dates):
+        decided = agreement.events[index].decided
+        lead_in = None
         if date is not None:
             start, end = date.earliest, date.latest + one_day
+            if decided is not None and decided.earliest < start:
+                lead_in = decided.earliest
         else:
             after = following[index]
             end = after if after is not None else today
@@ -142,6 +155,7 @@ def bar_spans(
                 statuses[index],
                 date is not None,
                 _event_label(agreement, index),
+                lead_in,
             )
         )
         previous_end = end if previous_end is None else max(previous_end, end)
@@ -222,6 +236,8 @@ def render(
         for event in agreement.events:
             if event.date is not None:
                 days += [event.date.earliest, event.date.latest]
+                if event.decided is not None:
+                    days.append(min(event.decided.earliest, event.date.earliest))
     if first is not None:
         days = [day for day in days if day >= first]
     start_year, end_year, step = _ticks(min(days), max(days))
@@ -325,6 +341,29 @@ def render(
                 continue  # before the axis (``since``): its effect shows in the segments
             low, high = x(current.start), x(current.end)
             mark = canvas.group(bar, title=current.label, class_="event", data_type=current.type)
+            if current.decided is not None:
+                # the lead-in: decided, then in force from the mark on
+                lead_y = bar_y + _BAR + 5
+                canvas.line(
+                    mark,
+                    x(current.decided),
+                    lead_y,
+                    low,
+                    lead_y,
+                    stroke=INK,
+                    stroke_width=1.2,
+                    class_="lead-in",
+                    data_decided=current.decided.isoformat(),
+                )
+                canvas.circle(
+                    mark,
+                    x(current.decided),
+                    lead_y,
+                    2.5,
+                    fill="#FFFFFF",
+                    stroke=INK,
+                    class_="decided",
+                )
             wide = (current.end - current.start).days > 1
             if wide:
                 canvas.rect(
@@ -426,6 +465,12 @@ def _legend(canvas: Canvas, top: float) -> float:
     canvas.circle(legend, x + 6, y + 7, 6.5, fill="#FFFFFF", stroke=INK)
     canvas.text(legend, x + 6, y + 11, "?", text_anchor="middle", font_size=11, font_weight="700")
     canvas.text(legend, x + 18, y + 12, text, fill=INK)
+    text = "decided, then in force"
+    x, y = place(30 + len(text) * _CHAR)
+    canvas.line(legend, x + 3, y + 8, x + 24, y + 8, stroke=INK, stroke_width=1.2)
+    canvas.circle(legend, x + 3, y + 8, 2.5, fill="#FFFFFF", stroke=INK)
+    canvas.line(legend, x + 24, y + 2, x + 24, y + 14, stroke=INK, stroke_width=2)
+    canvas.text(legend, x + 30, y + 12, text, fill=INK)
     return cy + row_height
 
 

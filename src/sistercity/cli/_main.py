@@ -29,7 +29,7 @@ from typing import IO, Any, Final
 import orjson
 
 from .. import io as recordio
-from .._agreements import Agreement, resolve_actor
+from .._agreements import Agreement, Event, resolve_actor
 from .._atomic import remove_temporary_files
 from .._catalogue import RULES, Rule
 from .._places import City
@@ -353,6 +353,21 @@ def _place(city: City) -> str:
     return text
 
 
+def _act_dates(event: Event) -> str:
+    """The event's dates where they differ: "decided 2022-03-04, took effect 2022-03-07".
+
+    Empty when the event gives no ``decided`` or ``announced``, or when they equal its date
+    (which the line already starts with).
+    """
+    dates = [("decided", event.decided), ("announced", event.announced)]
+    given = [(label, date) for label, date in dates if date is not None]
+    if all(date == event.date for _, date in given):
+        return ""
+    if event.date is not None:
+        given.append(("took effect", event.date))
+    return ", ".join(f"{label} {date}" for label, date in given)
+
+
 def show_text(agreement: Agreement, today: dt.date) -> str:
     r"""A readable timeline of one agreement: parties, kind and term, events, status now.
 
@@ -378,9 +393,16 @@ def show_text(agreement: Agreement, today: dt.date) -> str:
         if event.by is not None:
             found = resolve_actor(event.by, agreement.parties)
             actor = agreement.parties[found[0]].name_on(when) if len(found) == 1 else event.by
-            parts.append(f"by {actor}")
+            parts.append(f"by {actor}" + (f" ({event.body})" if event.body else ""))
+        elif event.body:
+            parts.append(f"body: {event.body}")
+        dates = _act_dates(event)
+        if dates:
+            parts.append(dates)
         if event.reason:
             parts.append(f"reason: {event.reason}")
+        if event.condition:
+            parts.append(f"condition: {event.condition}")
         if event.source:
             parts.append(f"source: {event.source}")
         lines.append("; ".join(parts))

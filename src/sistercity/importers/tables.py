@@ -14,6 +14,8 @@ The mapping file says which column holds what::
     term = "form"                    # or kind = "..." for a column that holds our kinds
     signed = "seit"                  # one key per event type, naming a date column
                                      # also: notes, reason, source
+    body.suspended = "gremium"       # body, decided, announced, condition: one table each,
+    decided.suspended = "beschluss"  #   keyed by an event type that also has a date column
 
     [terms]                          # optional: this file's terms -> kinds
     p = "twinning"
@@ -58,6 +60,11 @@ the column and the reason: nothing disappears):
   row does not give. A row with a ``proposed`` or ``approved`` date gets no ``signed``.
   ``reason`` goes to the last ``suspended``, ``terminated`` or ``expired`` event (to ``notes``
   when there is none); ``source`` goes to the record's ``sources``; ``notes`` to ``notes``.
+- The act (SPEC §4): ``body.<type>``, ``decided.<type>``, ``announced.<type>`` and
+  ``condition.<type>`` fill that event's fields; ``decided`` and ``announced`` cells are read
+  as date cells are. A filled act cell with an empty date cell gives the event undated (the
+  row says the act happened). Rows that merge and disagree keep the first row's value, put the
+  other in ``notes`` and warn ``conflicting-statements``.
 - A row whose two places are the same place (SPEC §4 identity) is refused
   (``duplicate-party``), as is a row that breaks any other record rule.
 
@@ -111,6 +118,9 @@ __all__ = ["Column", "TableMapping", "import_table", "load_mapping"]
 PARTY_FIELDS: Final = ("name", "country", "subdivision", "level", "wikidata", "geonames")
 EVENT_FIELDS: Final = tuple(t.value for t in EventType)
 OTHER_FIELDS: Final = ("term", "kind", "notes", "reason", "source")
+#: The act's fields (SPEC §4), each a table keyed by event type: ``decided.suspended = "..."``.
+ACT_FIELDS: Final = ("body", "decided", "announced", "condition")
+_ACT_DATES: Final = frozenset({"decided", "announced"})
 _NOT_DELIMITERS: Final = frozenset('"\r\n\0')
 _MAPPING_LIMIT: Final = 1 << 20
 TOP_KEYS: Final = ("delimiter", "encoding", "dayfirst", "columns", "terms", "countries")
@@ -221,7 +231,7 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
     if not isinstance(raw_columns, dict):
         raise MappingError(f"{where}: a [columns] table is required")
     columns: dict[str, Column] = {}
-    allowed = ("a", "b", *OTHER_FIELDS, *EVENT_FIELDS)
+    allowed = ("a", "b", *OTHER_FIELDS, *EVENT_FIELDS, *ACT_FIELDS)
     for key, value in raw_columns.items():
         if key in ("a", "b"):
             if not isinstance(value, dict):
@@ -233,6 +243,20 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
                 if field not in PARTY_FIELDS:
                     raise _unknown(f"{key}.{field}", [f"{key}.{f}" for f in PARTY_FIELDS], where)
                 columns[f"{key}.{field}"] = _column(spec, f"{where}: columns.{key}.{field}")
+        elif key in ACT_FIELDS:
+            if not isinstance(value, dict):
+                raise MappingError(
+                    f"{where}: columns.{key} is a table keyed by event type "
+                    f'({key}.suspended = "..."), got {value!r}'
+                )
+            for event_type, spec in value.items():
+                if event_type not in EVENT_FIELDS:
+                    raise _unknown(
+                        f"{key}.{event_type}", [f"{key}.{t}" for t in EVENT_FIELDS], where
+                    )
+                columns[f"{key}.{event_type}"] = _column(
+                    spec, f"{where}: columns.{key}.{event_type}"
+                )
         elif key in allowed:
             columns[key] = _column(value, f"{where}: columns.{key}")
         else:
@@ -244,6 +268,13 @@ def parse_mapping(data: dict[str, Any], source: str | None = None) -> TableMappi
                     f"{where}: [columns] needs {party}.{field} (a column name, or "
                     f'{{ value = "..." }} for a constant)'
                 )
+    for key in columns:
+        field, _, event_type = key.partition(".")
+        if field in ACT_FIELDS and event_type not in columns:
+            raise MappingError(
+                f"{where}: columns.{key} needs a date column for {event_type!r} too "
+                f'({event_type} = "...")'
+            )
     if "term" in columns and "kind" in columns:
         raise MappingError(f"{where}: [columns] takes 'term' or 'kind', not both")
     kinds = ", ".join(AgreementKind._value2member_map_)
@@ -394,6 +425,7 @@ class _Group:
     sources: list[str]
     notes: list[str]
     reasons: list[str]
+    acts: dict[str, dict[str, str | PartialDate]]
     uncertain: set[str] = attrs.field(factory=set)
 
 
@@ -596,24 +628,31 @@ class _Importer:
             return AgreementKind.UNSPECIFIED.value, term
         return found.value, term
 
+    def date_cell(self, row: _Row, spec: Column, cell: str, path: str) -> PartialDate | None:
+        """A date cell: strict, then lenient; one that neither reads refuses the row."""
+        try:
+            whole = _WHOLE_FLOAT.fullmatch(cell)
+            text = whole.group(1) if whole else cell
+            return parse_lenient(text, dayfirst=self.mapping.dayfirst)
+        except (InvalidDate, ValueError, OverflowError, RecursionError) as exc:
+            # InvalidDate, or a failure of the parser's own on hostile text
+            row.refuse(path, f"{spec.describe()}: {cell!r} is not a date ({exc})")
+            return None
+
     def events(self, row: _Row) -> dict[str, PartialDate | None]:
         found: dict[str, PartialDate | None] = {}
+        cols = self.mapping.columns
         for event_type in EVENT_FIELDS:
-            spec = self.mapping.columns.get(event_type)
+            spec = cols.get(event_type)
             cell = row.get(spec)
-            if spec is None or not cell:
+            if spec is None:
                 continue
-            try:
-                whole = _WHOLE_FLOAT.fullmatch(cell)
-                text = whole.group(1) if whole else cell
-                found[event_type] = parse_lenient(text, dayfirst=self.mapping.dayfirst)
-            except (InvalidDate, ValueError, OverflowError, RecursionError) as exc:
-                # InvalidDate, or a failure of the parser's own on hostile text
-                row.refuse(
-                    f"$.events[{len(found)}].date",
-                    f"{spec.describe()}: {cell!r} is not a date ({exc})",
-                )
-                found[event_type] = None
+            if not cell:
+                # a filled act cell says the act happened, on a day the row does not give
+                if any(row.get(cols.get(f"{field}.{event_type}")) for field in ACT_FIELDS):
+                    found[event_type] = None
+                continue
+            found[event_type] = self.date_cell(row, spec, cell, f"$.events[{len(found)}].date")
         before_signing = (
             EventType.PROPOSED.value,
             EventType.APPROVED.value,
@@ -624,11 +663,30 @@ class _Importer:
             found = {EventType.SIGNED.value: None, **found}
         return found
 
+    def acts(
+        self, row: _Row, events: dict[str, PartialDate | None]
+    ) -> dict[str, dict[str, str | PartialDate]]:
+        """The act's fields of each event of the row, by event type (SPEC §4 Event)."""
+        out: dict[str, dict[str, str | PartialDate]] = {}
+        for index, event_type in enumerate(events):
+            for field in ACT_FIELDS:
+                spec = self.mapping.columns.get(f"{field}.{event_type}")
+                cell = row.get(spec)
+                if spec is None or not cell:
+                    continue
+                value: str | PartialDate | None = cell
+                if field in _ACT_DATES:
+                    value = self.date_cell(row, spec, cell, f"$.events[{index}].{field}")
+                if value is not None:
+                    out.setdefault(event_type, {})[field] = value
+        return out
+
     def row(self, header: dict[str, int], cells: list[str], line: int) -> None:
         row = _Row(header, cells, line)
         parties = [self.party(row, "a", 0), self.party(row, "b", 1)]
         kind, term = self.kind(row)
         events = self.events(row)
+        acts = self.acts(row, events)
         cols = self.mapping.columns
         source = row.get(cols.get("source"))
         notes = row.get(cols.get("notes"))
@@ -645,7 +703,10 @@ class _Importer:
             "kind": kind,
             "parties": [a, b],
             "events": [
-                {"type": t} if d is None else {"type": t, "date": str(d)} for t, d in events.items()
+                {"type": t}
+                | ({} if d is None else {"date": str(d)})
+                | {field: str(value) for field, value in acts.get(t, {}).items()}
+                for t, d in events.items()
             ],
             "sources": ["-"],
         }
@@ -677,6 +738,7 @@ class _Importer:
                 [source] if source else [],
                 [notes] if notes else [],
                 [reason] if reason else [],
+                acts,
             )
             return
         group.lines.append(line)
@@ -686,6 +748,7 @@ class _Importer:
             group.notes.append(notes)
         if reason and reason not in group.reasons:
             group.reasons.append(reason)
+        self.merge_acts(group, acts, line)
         for event_type, date in events.items():
             if event_type not in group.events:
                 group.events[event_type] = date
@@ -711,6 +774,32 @@ class _Importer:
                 f"{before}, marked uncertain ('?'), and put {date} in the notes",
             )
 
+    def merge_acts(
+        self, group: _Group, acts: dict[str, dict[str, str | PartialDate]], line: int
+    ) -> None:
+        """Merge a row's act fields into the group's: the first row's value wins a conflict."""
+        for event_type, fields in acts.items():
+            kept = group.acts.setdefault(event_type, {})
+            for field, value in fields.items():
+                before = kept.get(field)
+                if before is None or before == value:
+                    kept[field] = value
+                    continue
+                if isinstance(before, PartialDate) and isinstance(value, PartialDate):
+                    merged, agreed = refine(before, value)
+                    if agreed:
+                        kept[field] = merged if merged is not None else before
+                        continue
+                group.notes.append(f"{event_type} {field} also given as {value} (line {line})")
+                self.issue(
+                    "conflicting-statements",
+                    Severity.WARNING,
+                    line,
+                    "$.events",
+                    f"line {line} gives {event_type} {field} {value!s}, an earlier row gave "
+                    f"{before!s}; kept {before!s} and put {value!s} in the notes",
+                )
+
     def field_columns(self, event_types: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for key, spec in self.mapping.columns.items():
@@ -723,6 +812,10 @@ class _Importer:
             column = self.mapping.columns.get(event_type)
             if column is not None:
                 out[f"$.events[{index}].date"] = column.describe()
+            for field in ACT_FIELDS:
+                column = self.mapping.columns.get(f"{field}.{event_type}")
+                if column is not None:
+                    out[f"$.events[{index}].{field}"] = column.describe()
         return out
 
     def drafts(self) -> Iterator[Draft]:
@@ -736,6 +829,8 @@ class _Importer:
                 if date is not None:
                     uncertain = event_type in group.uncertain and date.qualifier is None
                     event["date"] = f"{date}?" if uncertain else str(date)
+                for field, value in group.acts.get(event_type, {}).items():
+                    event[field] = str(value)
                 events.append(event)
             notes = list(group.notes)
             if group.reasons:
