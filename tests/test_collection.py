@@ -11,8 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sistercity import Agreement, AgreementKind, City, Event, Issue, RecordRef, strategies
-from sistercity._collection import CollectionCheck, format_place_key
+from sistercity import (
+    Agreement,
+    AgreementKind,
+    City,
+    Event,
+    Issue,
+    PlaceKey,
+    RecordRef,
+    strategies,
+)
+from sistercity._collection import CollectionCheck, RecordSummary, format_place_key, summarise
 
 TODAY = dt.date(2026, 1, 1)
 SOURCES = ["https://example.org/"]
@@ -249,6 +258,154 @@ def test_a_registry_without_duplicates_has_no_collection_findings(
     links of different kinds between the same places: no collection rule fires.
     """
     assert run(agreements) == []
+
+
+# --------------------------------------------------------------------------------------------
+# duplicate-agreement against a brute-force reference
+# --------------------------------------------------------------------------------------------
+
+SUMMARY_PLACES: tuple[PlaceKey, ...] = ("Q1", "Q2", "Q3", ("FR", None, "municipality", "b"))
+SUMMARY_IDS = tuple("abcdefgh")
+
+
+def brute_force_groups(summaries: Sequence[RecordSummary]) -> set[frozenset[int]]:
+    """The groups of SPEC §5's duplicate-agreement, by comparing every pair.
+
+    Chains follow ids (module doc): an id's link is the smallest ``supersedes`` that a record
+    with that id names and that is some record's id; ``a`` and ``b`` are related when following
+    links from one id, one step or more, reaches the other.
+    """
+    ids = {s.id for s in summaries}
+    link: dict[str, str] = {}
+    for s in summaries:
+        if s.supersedes in ids:
+            link[s.id] = min(link.get(s.id, s.supersedes), s.supersedes)
+
+    def above(rid: str) -> set[str]:
+        seen: set[str] = set()
+        while rid in link and link[rid] not in seen:
+            rid = link[rid]
+            seen.add(rid)
+        return seen
+
+    def duplicates(a: RecordSummary, b: RecordSummary) -> bool:
+        unspecified = AgreementKind.UNSPECIFIED
+        return (
+            set(a.keys) == set(b.keys)
+            and (a.kind is b.kind or unspecified in (a.kind, b.kind))
+            and not (a.start is not None and b.end is not None and a.start > b.end)
+            and not (b.start is not None and a.end is not None and b.start > a.end)
+            and b.id not in above(a.id)
+            and a.id not in above(b.id)
+        )
+
+    parent = list(range(len(summaries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(summaries):
+        for j in range(i):
+            if duplicates(a, summaries[j]):
+                parent[root(i)] = root(j)
+    groups: dict[int, set[int]] = {}
+    for i in range(len(summaries)):
+        groups.setdefault(root(i), set()).add(i)
+    return {frozenset(g) for g in groups.values() if len(g) > 1}
+
+
+@st.composite
+def summaries(draw: st.DrawFn) -> list[RecordSummary]:
+    """Summaries of one to three sets of places (most of one), with any kind (most twinning),
+    open or closed periods, ids that repeat, and ``supersedes`` links that form chains and
+    branching trees (most name an earlier id), cycles, or name nothing.
+    """
+    out = []
+    for index in range(draw(st.integers(0, 14))):
+        one, two = draw(
+            st.just(SUMMARY_PLACES[:2]) | st.permutations(SUMMARY_PLACES).map(lambda p: p[:2])
+        )
+        start = draw(st.none() | st.integers(1, 30))
+        length = draw(st.none() | st.integers(0, 12))
+        end = None if length is None else (start or 1) + length
+        at = draw(st.integers(0, len(SUMMARY_IDS) - 1))
+        rid = SUMMARY_IDS[at]
+        earlier = st.sampled_from(SUMMARY_IDS[:at]) if at else st.none()
+        anything = st.sampled_from((*SUMMARY_IDS, "zz"))
+        supersedes = draw(st.one_of(st.none(), earlier, earlier, anything))
+        kind = draw(st.sampled_from((AgreementKind.TWINNING,) * 4 + KINDS))
+        out.append(
+            RecordSummary(
+                RecordRef(rid, index),
+                rid,
+                kind,
+                (one, two),
+                (),
+                start,
+                end,
+                supersedes,
+                draw(st.booleans()),
+            )
+        )
+    return out
+
+
+def summary_groups(summaries: Sequence[RecordSummary]) -> set[frozenset[int]]:
+    check = CollectionCheck(today=TODAY)
+    for summary in summaries:
+        check.add_summary(summary)
+    out = set()
+    for issue in check.issues():
+        if issue.rule == "duplicate-agreement":
+            out.add(frozenset(ref.index for ref in issue.records if ref.index is not None))
+    return out
+
+
+@given(summaries())
+def test_duplicate_groups_are_the_connected_groups_of_the_pairwise_relation(
+    records: list[RecordSummary],
+) -> None:
+    """duplicate-agreement: 'one issue per connected group of possible duplicates (records
+    linked by the relation above, directly or through others), naming every record of the
+    group: never one issue per pair'.
+
+    The sweep finds exactly the groups that comparing every pair and joining them finds.
+    """
+    assert summary_groups(records) == brute_force_groups(records)
+
+
+@given(summaries(), st.randoms(use_true_random=False))
+def test_duplicate_groups_do_not_depend_on_the_input_order(
+    records: list[RecordSummary], random: Random
+) -> None:
+    """'Findings do not depend on the order of the input' (issue 3), for the groups."""
+    order = list(range(len(records)))
+    random.shuffle(order)
+    shuffled = [records[n]._replace(ref=attrs.evolve(records[n].ref, index=at))
+                for at, n in enumerate(order)]  # fmt: skip
+    expected = {frozenset(order.index(i) for i in group) for group in summary_groups(records)}
+    assert summary_groups(shuffled) == expected
+
+
+def test_the_brute_force_reference_finds_what_the_spec_says() -> None:
+    """The reference itself, on hand-made cases: a chain alone is never a group; a record of
+    another tree links the records of a chain into one group; a cycle is never a group.
+    """
+
+    def summary(rid: str, supersedes: str | None = None, kind: str = "twinning") -> RecordSummary:
+        return RecordSummary(RecordRef(rid), rid, AgreementKind(kind), ("Q1", "Q2"), (), None,
+                             None, supersedes, True)  # fmt: skip
+
+    chain = [summary("a"), summary("b", "a"), summary("c", "b")]
+    assert brute_force_groups(chain) == set()
+    assert brute_force_groups([*chain, summary("x")]) == {frozenset(range(4))}
+    cycle = [summary("a", "b"), summary("b", "a")]
+    assert brute_force_groups(cycle) == set()
+    assert brute_force_groups([*cycle, summary("b")]) == set()
+    star = [summary("r"), summary("s", "r"), summary("t", "r")]
+    assert brute_force_groups(star) == {frozenset({1, 2})}
 
 
 # --------------------------------------------------------------------------------------------
@@ -540,3 +697,99 @@ def test_shuffling_never_changes_the_findings_on_public_strategy_agreements(
     # a repeated agreement is always a duplicate id and a duplicate agreement
     if len(set(map(id, agreements))) < len(agreements):
         assert {"duplicate-id", "duplicate-agreement"} <= {rule for rule, *_ in before}
+
+
+# --------------------------------------------------------------------------------------------
+# Summaries, and output that grows with the input, not with its pairs
+# --------------------------------------------------------------------------------------------
+
+
+def twinning_summary(
+    index: int, rid: str, supersedes: str | None = None, keys: tuple[str, str] = ("Q1", "Q2")
+) -> RecordSummary:
+    return RecordSummary(RecordRef(rid, index), rid, AgreementKind.TWINNING, keys,
+                         (), 716_000, None, supersedes, True)  # fmt: skip
+
+
+def test_summarise_keeps_what_the_collection_rules_need() -> None:
+    frankfurt = City("Frankfurt", "DE", geonames=2925533, wikidata="Q1794")
+    toledo = City("Toledo", "ES")
+    agreement = record(
+        "f-t",
+        "friendship",
+        [frankfurt, toledo],
+        [Event("signed", "1990-05"), Event("terminated", "2001", reason="r")],
+        supersedes="old",
+    )
+    summary = summarise(agreement, RecordRef("f-t", 3, "x.jsonl", 4), dt.date(2000, 1, 1))
+    assert summary == RecordSummary(
+        ref=RecordRef("f-t", 3, "x.jsonl", 4),
+        id="f-t",
+        kind=AgreementKind.FRIENDSHIP,
+        keys=("Q1794", ("ES", None, "municipality", "toledo")),
+        place_ids=(("Q1794", "DE"), ("geonames:2925533", "DE")),
+        start=dt.date(1990, 5, 1).toordinal(),
+        end=dt.date(2001, 12, 31).toordinal(),
+        supersedes="old",
+        active=True,
+    )
+    assert summarise(agreement, RecordRef("f-t", 3), dt.date(2002, 1, 1)).active is False
+
+
+def test_add_summary_refuses_a_period_that_ends_before_it_starts() -> None:
+    summary = twinning_summary(0, "a")._replace(start=10, end=9)
+    with pytest.raises(ValueError, match="must not end before it starts"):
+        CollectionCheck(today=TODAY).add_summary(summary)
+
+
+def test_a_long_supersedes_chain_is_never_a_duplicate() -> None:
+    """'a chain alone is never a group', and each link is one superseded-still-active."""
+    check = CollectionCheck(today=TODAY)
+    for n in range(3000):
+        check.add_summary(twinning_summary(n, f"r{n}", f"r{n - 1}" if n else None))
+    issues = check.issues()
+    assert {i.rule for i in issues} == {"superseded-still-active"}
+    assert len(issues) == 2999
+    assert all(len(i.records) == 2 for i in issues)
+
+
+def test_many_records_of_one_pair_are_one_issue_naming_them_all() -> None:
+    check = CollectionCheck(today=TODAY)
+    for n in range(3000):
+        check.add_summary(twinning_summary(n, f"r{n}"))
+    (issue,) = check.issues()
+    assert issue.rule == "duplicate-agreement"
+    assert [ref.index for ref in issue.records] == list(range(3000))
+    # the message names the first ids (in sort order) and counts the rest
+    assert "3000 records ('r0', 'r1', 'r10', " in issue.message
+    assert "and 2980 more)" in issue.message
+
+
+def test_a_chain_is_one_group_when_records_of_another_tree_link_it() -> None:
+    """'A group may hold two records of one supersedes chain when other records link them.'"""
+    check = CollectionCheck(today=TODAY)
+    for n in range(1000):
+        check.add_summary(twinning_summary(n, f"r{n}", f"r{n - 1}" if n else None))
+    check.add_summary(twinning_summary(1000, "other"))
+    groups = [i for i in check.issues() if i.rule == "duplicate-agreement"]
+    assert [len(i.records) for i in groups] == [1001]
+
+
+def test_superseded_still_active_is_one_issue_per_superseded_id() -> None:
+    """With ids shared by many records, the issues name each record a bounded number of
+    times, never one issue per pair of an old and a new record.
+    """
+    check = CollectionCheck(today=TODAY)
+    for n in range(50):
+        check.add_summary(twinning_summary(n, "old", keys=("Q1", f"Q{n + 10}")))
+    for n in range(50, 100):
+        check.add_summary(twinning_summary(n, f"new{n}", "old", keys=("Q2", f"Q{n + 10}")))
+    (issue,) = (i for i in check.issues() if i.rule == "superseded-still-active")
+    assert [ref.index for ref in issue.records] == list(range(100))
+    assert "50 records (" in issue.message and "supersede 'old'" in issue.message
+
+
+def test_a_record_that_names_its_own_id_is_not_superseded_by_itself() -> None:
+    check = CollectionCheck(today=TODAY)
+    check.add_summary(twinning_summary(0, "a", "a"))
+    assert [i.rule for i in check.issues()] == []

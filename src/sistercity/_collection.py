@@ -47,15 +47,19 @@ first. Issues are sorted by their first record, then by rule.
 
 Cost. ``duplicate-agreement`` sweeps the records of one set of places in order of their start,
 keeping the records whose period is still open in one pool per kind, and joins each record to
-the groups it links to with a union-find. A pool whose open records come from two or more
-``supersedes`` trees is always one group (any two records of different trees are linked, and
-any two of one tree are linked through a record of another), so a record joins it with one
-union; a pool from one other tree is joined group by group, each group visited once more than
-it is merged. Within its own tree a record can only link to records that share its id or sit
-on another branch: when the tree is a chain that is one lookup. Only a ``supersedes`` tree that
-branches (two records that supersede the same one), with many records of the same places,
-compatible kinds and overlapping periods, is scanned record by record: the cost of such a tree
-grows with the square of its open records. Every other rule is a pass over dict indexes.
+the groups it links to with a union-find; ancestry in the ``supersedes`` forest is an O(1) test
+on Euler-tour intervals. A pool whose open records come from two or more ``supersedes`` trees
+is always one group (any two records of different trees are linked, and any two of one tree
+are linked through a record of another), so a record joins it with one union; a pool from one
+other tree is joined group by group, each group visited once more than it is merged. Within
+its own tree a record links only to records that share its id or sit on another branch: when
+the tree is a chain that is one lookup; when it branches, the pool keeps one record per id,
+and one for all the leaf ids under one parent (they form one group and relate alike to any
+record), and the record is compared with each. So a star (many records superseding one) costs
+n log n, and the one shape that costs more is a tree with many branch points (say, every
+record superseded by two others) whose records share places, kinds and open periods: each
+record is compared with every branch point open at its start. Every other rule is a pass over
+dict indexes, and no rule names a record in more than two issues.
 """
 
 from __future__ import annotations
@@ -530,9 +534,13 @@ class _Forest:
     names and that is some record's id. A component may hold one cycle; it is broken at one of
     its nodes, which becomes the root, and every node of the cycle is given the interval of the
     whole component, since it is an ancestor of every node there.
+
+    Leaves with one parent (not in a cycle) share a *scan key*, the parent in a 1-tuple: any
+    record relates alike to all of them (to none, unless it is an ancestor of their parent or
+    the parent), and they never relate to each other. Every other id is its own scan key.
     """
 
-    __slots__ = ("branching", "cycle", "high", "low", "tin", "tree")
+    __slots__ = ("branching", "cycle", "high", "leaf_of", "low", "tin", "tree")
 
     def __init__(
         self, records: list[_Kept], ids: dict[str, int | list[int]], superseding: list[int]
@@ -576,6 +584,7 @@ class _Forest:
         self.high: dict[str, int] = {}
         self.tree: dict[str, str] = {}
         self.branching: set[str] = set()
+        self.leaf_of: dict[str, tuple[str]] = {}
         clock = 0
         for root in roots:
             stack: list[tuple[str, bool]] = [(root, False)]
@@ -591,6 +600,8 @@ class _Forest:
                 below = [c for c in children.get(node_, ()) if c != root]
                 if len(below) > 1:
                     self.branching.add(root)
+                elif not below and node_ != root and node_ not in self.cycle:
+                    self.leaf_of[node_] = (parent[node_],)
                 stack.extend((c, False) for c in below)
             for node_ in loops.get(root, ()):
                 self.low[node_], self.high[node_] = self.low[root], self.high[root]
@@ -620,7 +631,7 @@ _NEVER: Final = 1 << 62  # after every day number
 class _Pool:
     """The records of one kind whose period is open at the sweep's current day."""
 
-    __slots__ = ("by_id", "heads", "trees")
+    __slots__ = ("by_id", "heads", "scan", "trees")
 
     def __init__(self) -> None:
         # tree -> its open records (a dict as an ordered set)
@@ -629,6 +640,9 @@ class _Pool:
         self.heads: dict[str, dict[int, None]] = {}
         # id -> its open records
         self.by_id: dict[str, dict[int, None]] = {}
+        # branching tree -> scan key -> its open record whose period ends last (the records of
+        # one key are one group, and relate alike to any record)
+        self.scan: dict[str, dict[str | tuple[str], int]] = {}
 
 
 def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) -> list[list[int]]:
@@ -659,6 +673,7 @@ def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) ->
     rec = [records[seq] for seq in seqs]
     ids = [r[_ID] for r in rec]
     trees = [forest.tree_of(rid) for rid in ids]
+    keys: list[str | tuple[str]] = [forest.leaf_of.get(rid, rid) for rid in ids]
     ends = [_NEVER if r[_END] is None else r[_END] for r in rec]
     kinds = [r[_KIND] for r in rec]
     starts = [-1 if r[_START] is None else r[_START] for r in rec]
@@ -670,7 +685,7 @@ def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) ->
         if start is not None:
             while closing and closing[0][0] < start:
                 _, old = heapq.heappop(closing)
-                _close(pools[kinds[old]], old, ids[old], trees[old])
+                _close(pools[kinds[old]], old, ids[old], trees[old], keys[old])
         tree, rid = trees[x], ids[x]
         for p in _COMPATIBLE[kinds[x]]:
             pool = pools[p]
@@ -696,14 +711,21 @@ def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) ->
                 if same and rid not in forest.cycle:
                     union(x, next(iter(same)))
             else:
+                # its own tree, which branches: one record per scan key
                 root = find(x)
-                for y in pool.trees[tree]:
+                for y in pool.scan[tree].values():
                     if find(y) != root and not forest.related(rid, ids[y]):
                         root = union(x, y)
         pool = pools[kinds[x]]
         pool.trees.setdefault(tree, {})[x] = None
         pool.heads.setdefault(tree, {})[x] = None
         pool.by_id.setdefault(rid, {})[x] = None
+        if tree in forest.branching:
+            scan = pool.scan.setdefault(tree, {})
+            key = keys[x]
+            known = scan.get(key)
+            if known is None or ends[known] <= ends[x]:
+                scan[key] = x
         if ends[x] != _NEVER:
             heapq.heappush(closing, (ends[x], x))
     groups: dict[int, list[int]] = {}
@@ -713,7 +735,12 @@ def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) ->
     return list(groups.values())
 
 
-def _close(pool: _Pool, i: int, rid: str, tree: str) -> None:
+def _close(pool: _Pool, i: int, rid: str, tree: str, key: str | tuple[str]) -> None:
+    scan = pool.scan.get(tree)
+    if scan is not None and scan.get(key) == i:
+        del scan[key]
+        if not scan:
+            del pool.scan[tree]
     for table, key in ((pool.trees, tree), (pool.heads, tree), (pool.by_id, rid)):
         members = table.get(key)
         if members is not None:
