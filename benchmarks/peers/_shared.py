@@ -10,7 +10,8 @@ lifecycle (SPEC §3), former-name order and the warnings.
 A record is read through attributes, so a pydantic model and a msgspec struct both fit:
 ``id``, ``supersedes``, ``sources``, ``parties`` (``name``, ``country``, ``subdivision``,
 ``level``, ``wikidata``, ``geonames``, ``former_names`` with ``from_`` and ``until``) and
-``events`` (``type``, ``date``, ``by``, ``reason``, ``source``). Dates are the JSON strings.
+``events`` (``type``, ``date``, ``by``, ``reason``, ``source``, ``body``, ``decided``,
+``announced``, ``condition``). Dates are the JSON strings.
 """
 
 from __future__ import annotations
@@ -293,6 +294,8 @@ def record_rules(record: Any, today: dt.date) -> tuple[list[Finding], list[Findi
                 errors.append(("events-out-of-order", f"$.events[{index}].date", event.date))
             if latest is None or earliest > latest:
                 latest = earliest
+            if event.decided is not None and last < parse_date(event.decided)[0]:
+                errors.append(("decided-after-effective", f"$.events[{index}].decided", ""))
             if earliest > today:
                 warnings.append(("future-date", f"$.events[{index}].date", event.date))
         if event.type in ("suspended", "terminated") and _blank(event.reason):

@@ -86,10 +86,15 @@ class Event(Strict):
     by: str | None = None
     reason: str | None = None
     source: str | None = None
+    body: str | None = None
+    decided: str | None = None
+    announced: str | None = None
+    condition: str | None = None
 
     def __post_init__(self) -> None:
-        if self.date is not None:
-            check_date(self.date)
+        for value in (self.date, self.decided, self.announced):
+            if value is not None:
+                check_date(value)
 
 
 class Agreement(Strict):

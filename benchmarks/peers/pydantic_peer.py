@@ -89,6 +89,10 @@ class Event(Strict):
     by: str | None = None
     reason: str | None = None
     source: str | None = None
+    body: str | None = None
+    decided: Date | None = None
+    announced: Date | None = None
+    condition: str | None = None
 
 
 class Agreement(Strict):

@@ -406,7 +406,11 @@ _QUICK_RECORD_KEYS: Final = frozenset(
 _QUICK_PARTY_KEYS: Final = frozenset(
     {"name", "country", "subdivision", "level", "wikidata", "geonames", "former_names"}
 )
-_QUICK_EVENT_KEYS: Final = frozenset({"type", "date", "by", "reason", "source"})
+_ACT_TEXTS: Final = ("body", "condition")
+_ACT_DATES: Final = ("decided", "announced")
+_QUICK_EVENT_KEYS: Final = frozenset(
+    {"type", "date", "by", "reason", "source", *_ACT_TEXTS, *_ACT_DATES}
+)
 _QUICK_FORMER_KEYS: Final = frozenset({"name", "country", "from", "until"})
 for _quick, _full in (
     (_QUICK_RECORD_KEYS, _AGREEMENT_KEYS),
@@ -676,6 +680,24 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
             if source.strip():
                 sourced = True
             found += 1
+        for text_key in _ACT_TEXTS:  # body, condition: optional text, as reason
+            text = event.get(text_key)
+            if text is not None:
+                if type(text) is not str or not (text.isascii() or encodable(text)):
+                    return None
+                found += 1
+        for date_key in _ACT_DATES:  # decided, announced: partial dates, as date
+            when = event.get(date_key)
+            if when is not None:
+                if type(when) is not str:
+                    return None
+                when_span = SPANS.get(when) or date_span(when)
+                if when_span is None:
+                    return None
+                # decided-after-effective: the full pass words it
+                if date_key == "decided" and span is not None and span[1] < when_span[0]:
+                    return None
+                found += 1
         if len(event) != found and not plain_extensions(event, _QUICK_EVENT_KEYS):
             return None
         outcome = STEPS.get((n, state, code, actor, by is not None))  # type: ignore[assignment]
