@@ -68,6 +68,8 @@ bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_registry.py
 	$(PY) benchmarks/bench_import_table.py
 	$(PY) benchmarks/bench_validate.py
+	$(PY) benchmarks/bench_collection.py
+	$(PY) benchmarks/bench_diff.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache docs/_build docs/_generated
