@@ -74,11 +74,10 @@ def refuse_same_file(
     or is not a regular file (a device, a FIFO), cannot be an input destroyed by writing.
     """
     name = os.fspath(output)
-    if name == STDOUT:
-        return
     try:
-        target = os.stat(name)
-    except OSError:
+        # standard output may itself be an input file (``> in.jsonl``, ``1<>in.jsonl``)
+        target = os.fstat(sys.stdout.fileno()) if name == STDOUT else os.stat(name)
+    except (OSError, ValueError, AttributeError):
         return
     if not stat.S_ISREG(target.st_mode):
         return
@@ -87,8 +86,9 @@ def refuse_same_file(
         found = _stat_input(given)
         if found is not None and os.path.samestat(found, target):
             what = "standard input" if given == STDOUT else f"the input {given}"
+            where = "standard output" if name == STDOUT else name
             raise SameFileError(
-                errno.EEXIST, f"{name} is the same file as {what}; writing it would destroy it"
+                errno.EEXIST, f"{where} is the same file as {what}; writing it would destroy it"
             )
 
 

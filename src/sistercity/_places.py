@@ -31,6 +31,9 @@ def freeze_extensions(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """
     if not value:
         return types.MappingProxyType({})
+    if not isinstance(value, Mapping):
+        message = f"'extensions' must be a mapping of 'x-' keys (got {type(value).__name__})"
+        raise InvalidAgreement([Issue("malformed-record", Severity.ERROR, message, "$")])
     return types.MappingProxyType({key: _as_json(item) for key, item in dict(value).items()})
 
 
@@ -52,13 +55,14 @@ def _as_json(value: Any, depth: int = 0) -> Any:
 def as_tuple(field: str, items: str, value: Any) -> tuple[Any, ...]:
     """The value of a field that holds a list (``parties``, ``sources``, ...), as a tuple.
 
-    The one converter of every list field: any iterable becomes a tuple. A ``str``, ``bytes``
-    or mapping given in its place is refused with ``malformed-record`` at ``$.field`` (never
-    28 one-character sources), as is a value that is not iterable.
+    The one converter of every list field: any ordered iterable becomes a tuple. A ``str``,
+    ``bytes``, mapping or set given in its place is refused with ``malformed-record`` at
+    ``$.field`` (never 28 one-character sources; a set has no order, so its records would not
+    be the same bytes every time), as is a value that is not iterable.
     """
     if isinstance(value, tuple):
         return value
-    if not isinstance(value, str | bytes | bytearray | Mapping):
+    if not isinstance(value, str | bytes | bytearray | Mapping | set | frozenset):
         try:
             return tuple(value)
         except TypeError:

@@ -24,6 +24,7 @@ from ._dates import PartialDate, as_day
 from ._places import PlaceKey
 from ._registry import Registry
 from ._report import SisterCityError
+from ._text import xml_text
 
 __all__ = [
     "FORMATS",
@@ -236,6 +237,25 @@ def render(
     if format not in FORMATS:
         raise UnknownExportFormat(f"unknown export format {format!r} (expected graphml, gexf, csv)")
     nx = _networkx()
-    graph = to_graph(agreements, on=on, today=today)
+    graph = _xml_safe(nx, to_graph(agreements, on=on, today=today))
     lines = nx.generate_graphml(graph) if format == "graphml" else nx.generate_gexf(graph)
     return "\n".join(lines) + "\n"
+
+
+def _xml_safe(nx: Any, graph: Any) -> Any:
+    """A copy whose text XML 1.0 can hold: U+FFFE, U+FFFF, C0 controls as U+FFFD.
+
+    networkx writes such characters as character references (``&#65534;``), which no XML
+    parser accepts, so the file would not open in networkx, Gephi or igraph.
+    """
+    safe = nx.MultiGraph()
+    for node, data in graph.nodes(data=True):
+        safe.add_node(xml_text(node), **{k: xml_text(v) for k, v in data.items()})
+    for first, second, key, data in graph.edges(keys=True, data=True):
+        safe.add_edge(
+            xml_text(first),
+            xml_text(second),
+            key=xml_text(key),
+            **{k: xml_text(v) for k, v in data.items()},
+        )
+    return safe

@@ -15,6 +15,7 @@ from .._catalogue import RuleSelection
 from .._dates import PartialDate, as_day
 from .._read import MAX_RECORD_BYTES, spool
 from .._report import SisterCityError, UnknownRuleError
+from .._text import printable
 from ._output import Locator, OutputError
 
 _FORMATS = tuple(f.value for f in recordio.Format)
@@ -140,11 +141,14 @@ def spool_input(path: str, max_record_bytes: int) -> IO[bytes]:
 
 def _record_bytes(value: str) -> int:
     try:
-        number = int(value)
+        number = int(value) if len(value) <= 30 else 0
     except ValueError:
         number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of bytes (got {value!r})")
+    if not 1 <= number <= sys.maxsize:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of bytes, at most {sys.maxsize} "
+            f"(got {printable(value[:40])!r})"
+        )
     return number
 
 

@@ -573,11 +573,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             status = _run(argv)
         except _Signalled as exc:
+            _SIGNALS["quiet"] = True
             status = _stopped(f"stopped by {signal.Signals(exc.signum).name}", 128 + exc.signum)
         except KeyboardInterrupt:
+            _SIGNALS["quiet"] = True
             status = _stopped("interrupted", 128 + signal.SIGINT)
         finally:
+            # from here on a signal is noted, not raised: cleaning up must not be interrupted
+            _SIGNALS["quiet"] = True
             remove_temporary_files()
+        late = _SIGNALS.get("late")
+        if late and status < 128:
+            status = _stopped(f"stopped by {signal.Signals(late).name}", 128 + late)
         return _flush_stdout(status)
 
 
@@ -620,7 +627,14 @@ class _Signalled(BaseException):
         self.signum = signum
 
 
+#: "quiet": once the run is stopping or finishing, a signal is only noted ("late")
+_SIGNALS: dict[str, int | bool] = {}
+
+
 def _raise_signalled(signum: int, frame: object) -> None:
+    if _SIGNALS.get("quiet"):
+        _SIGNALS["late"] = signum
+        return
     raise _Signalled(signum)
 
 
@@ -634,6 +648,7 @@ def _signals_as_exceptions() -> Iterator[None]:
         yield
         return
     previous: dict[int, Any] = {}
+    _SIGNALS.clear()
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)
         if number is None or signal.getsignal(number) is signal.SIG_IGN:

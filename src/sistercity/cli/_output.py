@@ -139,6 +139,28 @@ class Progress:
             self.shown = False
 
 
+def _json(value: Any, option: int = 0) -> bytes:
+    """JSON bytes of a report's value; text UTF-8 cannot hold is shown escaped.
+
+    A file name that is not UTF-8 reaches Python with a lone surrogate, which JSON cannot
+    hold: it is written backslash-escaped rather than failing the report.
+    """
+    try:
+        return orjson.dumps(value, option=option)
+    except TypeError:
+        return orjson.dumps(_encodable(value), option=option)
+
+
+def _encodable(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
+
+
 def summary_line(summary: Mapping[str, int]) -> str:
     """``records: N, valid: N, invalid: N, errors: N, warnings: N``."""
     keys = ("records", "valid", "invalid", "errors", "warnings")
@@ -190,14 +212,14 @@ class JsonReporter(Reporter):
         write(out, '{\n  "issues": [')
 
     def issue(self, issue: Issue) -> None:
-        body = orjson.dumps(issue_json(issue), option=orjson.OPT_INDENT_2).decode()
+        body = _json(issue_json(issue), orjson.OPT_INDENT_2).decode()
         body = body.replace("\n", "\n    ")
         write(self.out, ("," if self.count else "") + "\n    " + body)
         self.count += 1
 
     def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
         tail = {"summary": dict(summary), "files": list(files)}
-        body = orjson.dumps(tail, option=orjson.OPT_INDENT_2).decode()[1:]  # without its "{"
+        body = _json(tail, orjson.OPT_INDENT_2).decode()[1:]  # without its "{"
         write(self.out, ("\n  " if self.count else "") + "]," + body + "\n")
 
 
@@ -260,7 +282,7 @@ class JunitReporter(Reporter):
     def record(self, outcome: Outcome) -> None:
         item = outcome.item
         row = [outcome.seq, item.file, item.line, item.index, item.id, self.current]
-        self.spool.write(orjson.dumps(row) + b"\n")
+        self.spool.write(_json(row) + b"\n")
         self.current = []
 
     def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:

@@ -13,6 +13,7 @@ from .._dates import as_day
 from .._text import printable
 from ..statistics import Stats, events_chart, stats
 from ._args import (
+    UsageError,
     add_input_format,
     add_today,
     check_output,
@@ -62,6 +63,10 @@ def _run(args: argparse.Namespace) -> int:
     today = parse_today(args.today)
     on = today if args.on is None else as_day(parse_date(args.on, "--on"))
     if args.plot is not None:
+        if args.plot == "-":
+            raise UsageError(
+                "--plot - would put the picture on standard output with the stats; give a file"
+            )
         check_output("stats", args.plot, [args.path])
     checked = read_valid(
         "stats",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -46,6 +46,32 @@ __all__ = [
 
 class ImportFailed(SisterCityError, ValueError):
     """An input that an importer cannot use at all (unreadable file, wrong format)."""
+
+
+#: The most an importer reads of one input file, in bytes (256 MiB): a table or a Wikidata
+#: JSON file is read whole, so a larger one (or an endless one, such as /dev/zero) is refused
+#: rather than filling the memory.
+INPUT_LIMIT: Final = 256 * 2**20
+
+
+def read_input(path: str, what: str, limit: int = INPUT_LIMIT) -> bytes:
+    """The bytes of one input file, at most ``limit``; :class:`ImportFailed` otherwise.
+
+    ``what`` names the kind of file for messages ("a table", "a Wikidata JSON file").
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise ImportFailed(f"{path}: is a directory, not {what}") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise ImportFailed(
+            f"{path}: longer than {limit // 2**20} MiB, the most an importer reads of one "
+            "file; split it into smaller files"
+        )
+    return data
 
 
 class MappingError(ImportFailed):

@@ -101,7 +101,7 @@ from .._places import PlaceKey, PlaceLevel, name_key
 from .._record import check_record
 from .._report import Issue, Severity
 from .._terms import kind_for_term, normalise_term
-from . import Draft, ImportFailed, ImportResult, MappingError, finish, refine
+from . import Draft, ImportFailed, ImportResult, MappingError, finish, read_input, refine
 from .countries import (
     CountryReading,
     is_country_code,
@@ -337,13 +337,7 @@ def load_mapping(path: str | os.PathLike[str]) -> TableMapping:
 
 
 def _read_text(path: str, encoding: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except IsADirectoryError:
-        raise ImportFailed(f"{path}: is a directory, not a table") from None
-    except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_input(path, "a table")
     try:
         codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
         return data.decode(codec)

@@ -63,7 +63,7 @@ import attrs
 
 from .._dates import PartialDate
 from .._report import Issue, Severity
-from . import Draft, ImportFailed, ImportResult, finish, refine
+from . import Draft, ImportFailed, ImportResult, finish, read_input, refine
 
 __all__ = ["JULIAN", "SPARQL_QUERY", "import_wikidata", "julian_to_gregorian", "parse_time"]
 
@@ -669,13 +669,7 @@ _BOMS: Final = (
 
 
 def _read(pool: _Pool, file: str) -> None:
-    try:
-        with open(file, "rb") as handle:
-            data = handle.read()
-    except IsADirectoryError:
-        raise ImportFailed(f"{file}: is a directory, not a Wikidata JSON file") from None
-    except OSError as exc:
-        raise ImportFailed(f"{file}: cannot read ({exc.strerror})") from None
+    data = read_input(file, "a Wikidata JSON file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             raise ImportFailed(f"{file}: the text is {encoding}, not UTF-8; convert it first")
