@@ -158,10 +158,16 @@ def resolve_place(ref: object, places: Sequence[_Party]) -> PlaceKey | None:
         named = "; ".join(
             f"{places[i].name} ({places[i].country}) [{key_text(places[i].key)}]" for i in found
         )
-        raise AmbiguousPlace(
-            f"{ref!r} names {len(keys)} different places ({named}); give its Wikidata id or "
-            "'name (CC)'"
-        )
+        ids = sorted({places[i].wikidata for i in found if places[i].wikidata})
+        labels = {names_of(places[i].name, places[i].country, None)[1] for i in found}
+        if len(labels) == 1:  # the same 'name (CC)': only an id tells them apart
+            advice = (
+                f"give a Wikidata id ({', '.join(ids)})" if ids else "give a Wikidata id"
+            ) + "; a record without ids is another place than one with ids, so add the id "
+            advice += "where it is missing"
+        else:
+            advice = "give its Wikidata id or 'name (CC)'"
+        raise AmbiguousPlace(f"{ref!r} names {len(keys)} different places ({named}); {advice}")
     if keys:
         return keys[0]
     if isinstance(ref, tuple):
