@@ -43,8 +43,11 @@ def main() -> None:
     print(f"  status now: {link.status_on(dt.date.today()).value}")
     suspension = link.events[-1]
     print(f"  suspended by {suspension.by} on {suspension.date}: {suspension.reason}")
-    start, end = link.period()
-    print(f"  period: from {start} to {'open' if end is None else end}")
+    start, end = link.period()  # days: the signing is known to the year, so 1986-01-01
+    print(
+        f"  period (for duplicate checks): from {start} (the earliest day of the signing, "
+        f"{link.events[0].date}) to {'open' if end is None else end}"
+    )
     print("As a record:")
     print(json.dumps(sc.to_dict(link), indent=2, ensure_ascii=False))
     report = sc.validate(link)
