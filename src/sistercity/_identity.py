@@ -158,7 +158,7 @@ def resolve_place(ref: object, places: Sequence[_Party]) -> PlaceKey | None:
         named = "; ".join(
             f"{places[i].name} ({places[i].country}) [{key_text(places[i].key)}]" for i in found
         )
-        ids = sorted({places[i].wikidata for i in found if places[i].wikidata})
+        ids = sorted({qid for i in found if (qid := places[i].wikidata) is not None})
         labels = {names_of(places[i].name, places[i].country, None)[1] for i in found}
         if len(labels) == 1:  # the same 'name (CC)': only an id tells them apart
             advice = (

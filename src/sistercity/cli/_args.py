@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, NoReturn
 
 from .. import io as recordio
-from .._atomic import STDOUT, SameFileError, refuse_same_file
+from .._atomic import STDOUT, SameFileError, refuse_same_file, write_bytes
 from .._catalogue import RuleSelection
 from .._dates import PartialDate, as_day
 from .._read import MAX_RECORD_BYTES, spool
@@ -114,6 +114,14 @@ def check_output(command: str, output: str, inputs: Iterable[str]) -> None:
         refuse_same_file(output, inputs)
     except SameFileError as exc:
         raise UsageError(f"{exc.strerror}") from None
+
+
+def write_text_output(command: str, path: str, text: str) -> None:
+    """Write a command's text output through the one safe output (``-``: standard output)."""
+    try:
+        write_bytes(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise output_failed(command, path, exc) from None
 
 
 def output_failed(command: str, output: str, exc: OSError) -> UsageError | OutputError:

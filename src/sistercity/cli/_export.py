@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .._atomic import write_bytes
 from .._dates import as_day
 from ..export import MissingExtra, UnknownExportFormat, format_of, render
 from ._args import (
@@ -13,22 +12,14 @@ from ._args import (
     add_input_format,
     add_today,
     check_output,
-    output_failed,
     parse_date,
     parse_today,
+    write_text_output,
 )
 from ._output import Locator
 from ._records import read_valid
 
 __all__ = ["add_parser"]
-
-
-def _write(path: str, text: str) -> None:
-    """Write the output through the one safe output (``-`` is standard output)."""
-    try:
-        write_bytes(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise output_failed("export", path, exc) from None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -50,7 +41,7 @@ def _run(args: argparse.Namespace) -> int:
         today,
         max_record_bytes=args.max_record_bytes,
     )
-    _write(args.output, render(checked.agreements, fmt, on=on, today=today))
+    write_text_output("export", args.output, render(checked.agreements, fmt, on=on, today=today))
     return 1 if checked.errors else 0
 
 

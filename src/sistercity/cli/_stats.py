@@ -8,7 +8,6 @@ from typing import Any
 
 import orjson
 
-from .._atomic import write_bytes
 from .._dates import as_day
 from .._text import printable
 from ..statistics import Stats, events_chart, stats
@@ -17,9 +16,9 @@ from ._args import (
     add_input_format,
     add_today,
     check_output,
-    output_failed,
     parse_date,
     parse_today,
+    write_text_output,
 )
 from ._output import Locator, write
 from ._records import read_valid
@@ -50,14 +49,6 @@ def stats_text(summary: Stats, *, countries: int = 10) -> str:
     return "".join(printable(line) + "\n" for line in lines)
 
 
-def _write(path: str, text: str) -> None:
-    """Write the output through the one safe output (``-`` is standard output)."""
-    try:
-        write_bytes(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise output_failed("stats", path, exc) from None
-
-
 def _run(args: argparse.Namespace) -> int:
     """Handle ``sistercity stats``: 0, or 1 when the input has errors."""
     today = parse_today(args.today)
@@ -84,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         write(sys.stdout, stats_text(summary))
     if args.plot is not None:
-        _write(args.plot, events_chart(summary))
+        write_text_output("stats", args.plot, events_chart(summary))
     return 1 if checked.errors else 0
 
 
