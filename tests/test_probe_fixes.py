@@ -109,3 +109,20 @@ def test_a_set_for_a_list_field_is_refused(sources: object) -> None:
 def test_extensions_that_are_not_a_mapping_are_refused() -> None:
     with pytest.raises(sc.InvalidAgreement, match="'extensions' must be a mapping"):
         sc.City("A", "GB", extensions="x-a")  # type: ignore[arg-type]
+
+
+def test_a_csv_row_with_an_unclosed_quote_names_the_lines_it_swallowed(tmp_path: Path) -> None:
+    """Never a silent drop: the broken row's issue says which lines it joined."""
+    from sistercity import io as recordio
+
+    links = [sc.from_dict({**RECORD, "id": f"r{i}", "notes": "a, b"}) for i in (1, 2)]
+    lines = recordio.dumps(links, "csv").split(b"\r\n")
+    broken = b"\r\n".join([lines[0], b'r0,twinning,"never closed', *lines[1:]])
+    path = tmp_path / "in.csv"
+    path.write_bytes(broken)
+    report = sc.validate_file(path, today="2026")
+    malformed = [i for i in report.issues if i.rule == "malformed-record"]
+    assert len(malformed) == 1
+    assert malformed[0].line == 2
+    assert "from line 2 to line 3" in malformed[0].message
+    assert report.summary["valid"] == 1  # the row after the swallowed line is read

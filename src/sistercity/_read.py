@@ -851,7 +851,7 @@ def _read_csv(src: _Input, name: str) -> Iterator[Item]:
             issue = _malformed("$", _too_long("CSV row", src, exc.ended))
             ended = exc.ended
         except csv.Error as exc:
-            issue = _malformed("$", f"not valid CSV: {exc}")
+            issue = _malformed("$", f"not valid CSV: {exc}{_span(start, lines.line_num)}")
         finally:
             csv.field_size_limit(saved)
         if issue is not None:
@@ -873,8 +873,20 @@ def _read_csv(src: _Input, name: str) -> Iterator[Item]:
                 return
             continue
         raw, refusal = _row_to_raw(header, row)
+        if refusal is not None and lines.line_num > start:
+            refusal = _malformed(refusal.path, refusal.message + _span(start, lines.line_num))
         yield Item(raw, name, start, index, Format.CSV, refusal)
         index += 1
+
+
+def _span(start: int, end: int) -> str:
+    """For a broken row over several lines: say which lines it swallowed, so none is lost."""
+    if end <= start:
+        return ""
+    return (
+        f" (this row runs from line {start} to line {end}: a quote that is never closed joins "
+        "the lines after it into one cell, so they are not read as rows of their own)"
+    )
 
 
 def _header_problem(header: list[str]) -> str | None:
