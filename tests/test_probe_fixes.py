@@ -126,3 +126,19 @@ def test_a_csv_row_with_an_unclosed_quote_names_the_lines_it_swallowed(tmp_path:
     assert malformed[0].line == 2
     assert "from line 2 to line 3" in malformed[0].message
     assert report.summary["valid"] == 1  # the row after the swallowed line is read
+
+
+def test_a_deeply_nested_value_for_a_vocabulary_field_is_malformed_record() -> None:
+    """enum's own error shows the value's repr, which a deep value cannot give."""
+    deep: object = 1
+    for _ in range(3000):
+        deep = [deep]
+    parties = [sc.City("A", "GB"), sc.City("B", "FR")]
+    builders = (
+        lambda: sc.Event(type=deep),  # type: ignore[arg-type]
+        lambda: sc.City("A", "GB", level=deep),  # type: ignore[arg-type]
+        lambda: sc.Agreement("a", deep, parties),  # type: ignore[arg-type]
+    )
+    for build in builders:
+        with pytest.raises(sc.InvalidAgreement, match="must be a string"):
+            build()

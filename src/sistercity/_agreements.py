@@ -30,7 +30,13 @@ __all__ = [
 
 
 def _lenient(kind: type[enum.Enum], value: Any) -> Any:
-    """Keep a value outside the vocabulary as it is, so that validation can name it."""
+    """Keep a value outside the vocabulary as it is, so that validation can name it.
+
+    Only text is looked up: enum's own error for any other value shows its repr, which a
+    deeply nested value cannot give (RecursionError); the record check names it instead.
+    """
+    if not isinstance(value, str):
+        return value
     try:
         return kind(value)
     except ValueError:

@@ -94,6 +94,8 @@ def _optional_date(value: PartialDate | str | None) -> PartialDate | None:
 
 def _level(value: PlaceLevel | str) -> PlaceLevel:
     """A level in the vocabulary; any other value is kept for the rules to name."""
+    if not isinstance(value, str):  # as _agreements._lenient: only text is looked up
+        return value
     try:
         return PlaceLevel(value)
     except ValueError:
