@@ -135,9 +135,9 @@ def test_a_deeply_nested_value_for_a_vocabulary_field_is_malformed_record() -> N
         deep = [deep]
     parties = [sc.City("A", "GB"), sc.City("B", "FR")]
     builders = (
-        lambda: sc.Event(type=deep),  # type: ignore[arg-type]
+        lambda: sc.Event(type=deep),
         lambda: sc.City("A", "GB", level=deep),  # type: ignore[arg-type]
-        lambda: sc.Agreement("a", deep, parties),  # type: ignore[arg-type]
+        lambda: sc.Agreement("a", deep, parties),
     )
     for build in builders:
         with pytest.raises(sc.InvalidAgreement, match="must be a string"):
