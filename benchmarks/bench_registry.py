@@ -44,7 +44,9 @@ def _build(cls: type[Any], *values: Any) -> Any:
     """A model object from valid values, skipping the construction check (benchmark input only)."""
     if cls is Event:
         kind, date, by, reason, source = values
-        return checked(Event, (EventType(kind), date, by, reason, source, _EMPTY))
+        return checked(
+            Event, (EventType(kind), date, by, reason, source, None, None, None, None, _EMPTY)
+        )
     rid, kind, parties, events, term, sources, *rest = values
     supersedes = rest[0] if rest else None
     return checked(
