@@ -568,24 +568,6 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
         country = party.get("country")
         if type(country) is not str or country not in _CURRENT_COUNTRIES:
             return None
-        subdivision = party.get("subdivision")
-        if subdivision is not None:
-            if (
-                type(subdivision) is not str
-                or (SUBDIVISIONS.get(subdivision) or subdivision_country(subdivision)) != country
-            ):
-                return None
-            found += 1
-        level = party.get("level")
-        if level is not None:
-            if type(level) is not str or level not in _LEVELS:
-                return None
-            found += 1
-        former = party.get("former_names")
-        if former is not None:
-            if not _former_names_ok(former):
-                return None
-            found += 1
         wikidata = party.get("wikidata")
         geonames = party.get("geonames")
         if geonames is not None:
@@ -593,10 +575,31 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
                 return None
             token = f"geonames:{geonames}"
             found += 1
-        if len(party) != found + (wikidata is not None) and not plain_extensions(
-            party, _QUICK_PARTY_KEYS
-        ):
-            return None
+        if wikidata is not None:
+            found += 1
+        subdivision = level = None
+        if len(party) != found:  # else no other key is there: no rarer key to read
+            subdivision = party.get("subdivision")
+            if subdivision is not None:
+                if (
+                    type(subdivision) is not str
+                    or (SUBDIVISIONS.get(subdivision) or subdivision_country(subdivision))
+                    != country
+                ):
+                    return None
+                found += 1
+            level = party.get("level")
+            if level is not None:
+                if type(level) is not str or level not in _LEVELS:
+                    return None
+                found += 1
+            former = party.get("former_names")
+            if former is not None:
+                if not _former_names_ok(former):
+                    return None
+                found += 1
+            if len(party) != found and not plain_extensions(party, _QUICK_PARTY_KEYS):
+                return None
         if wikidata is not None:
             if type(wikidata) is not str or _WIKIDATA_MATCH(wikidata) is None:
                 return None
@@ -680,26 +683,27 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
             if source.strip():
                 sourced = True
             found += 1
-        for text_key in _ACT_TEXTS:  # body, condition: optional text, as reason
-            text = event.get(text_key)
-            if text is not None:
-                if type(text) is not str or not (text.isascii() or encodable(text)):
-                    return None
-                found += 1
-        for date_key in _ACT_DATES:  # decided, announced: partial dates, as date
-            when = event.get(date_key)
-            if when is not None:
-                if type(when) is not str:
-                    return None
-                when_span = SPANS.get(when) or date_span(when)
-                if when_span is None:
-                    return None
-                # decided-after-effective: the full pass words it
-                if date_key == "decided" and span is not None and span[1] < when_span[0]:
-                    return None
-                found += 1
-        if len(event) != found and not plain_extensions(event, _QUICK_EVENT_KEYS):
-            return None
+        if len(event) != found:  # else no other key is there: no act key to read
+            for text_key in _ACT_TEXTS:  # body, condition: optional text, as reason
+                text = event.get(text_key)
+                if text is not None:
+                    if type(text) is not str or not (text.isascii() or encodable(text)):
+                        return None
+                    found += 1
+            for date_key in _ACT_DATES:  # decided, announced: partial dates, as date
+                when = event.get(date_key)
+                if when is not None:
+                    if type(when) is not str:
+                        return None
+                    when_span = SPANS.get(when) or date_span(when)
+                    if when_span is None:
+                        return None
+                    # decided-after-effective: the full pass words it
+                    if date_key == "decided" and span is not None and span[1] < when_span[0]:
+                        return None
+                    found += 1
+            if len(event) != found and not plain_extensions(event, _QUICK_EVENT_KEYS):
+                return None
         outcome = STEPS.get((n, state, code, actor, by is not None))  # type: ignore[assignment]
         if outcome is None:
             outcome = step(n, state, code, actor, by is not None)

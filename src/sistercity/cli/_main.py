@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gc
 import importlib
 import json
 import os
@@ -155,10 +156,22 @@ class _Validation:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    run = _Validation(args, sys.stdout, sys.stderr)
-    for path in args.paths or ["-"]:
-        run.check_path(path, args.input_format)
-    return run.finish()
+    """Handle ``sistercity validate``.
+
+    The garbage collector is paused meanwhile, as in ``diff``: its passes over the parsed
+    records cost about a tenth of the run, and records hold no reference cycles (a validate of
+    100,000 records leaves the same few hundred unreachable objects as one of 30,000).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        run = _Validation(args, sys.stdout, sys.stderr)
+        for path in args.paths or ["-"]:
+            run.check_path(path, args.input_format)
+        return run.finish()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------------------------
