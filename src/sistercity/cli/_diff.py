@@ -25,8 +25,8 @@ def _value(value: Any) -> str:
 
 def diff_text(found: Diff) -> str:
     """The text form: ``+ ID``, ``- ID``, ``~ ID $.path: OLD -> NEW``, then the summary."""
-    lines = [f"+ {a.id}" for a in found.added]
-    lines += [f"- {a.id}" for a in found.removed]
+    lines = [f"+ {rid}" for rid in found.added_ids]
+    lines += [f"- {rid}" for rid in found.removed_ids]
     for pair in found.changed:
         for change in pair.changes:
             lines.append(
