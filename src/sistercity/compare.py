@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -99,6 +99,9 @@ class _Later:
     def __len__(self) -> int:
         return len(self._items)
 
+    def __iter__(self) -> Iterator[Agreement]:
+        return iter(self.agreements)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _Later):
             return NotImplemented
@@ -111,7 +114,7 @@ class _Later:
         return repr(self.agreements)
 
 
-def _later(value: Iterable[Agreement] | _Later) -> _Later:
+def _later(value: Iterable[Agreement]) -> _Later:
     """``value`` when it is a :class:`_Later`, else its agreements (``Diff``'s constructor)."""
     if isinstance(value, _Later):
         return value
@@ -121,7 +124,9 @@ def _later(value: Iterable[Agreement] | _Later) -> _Later:
 
 def _build(item: Agreement | Mapping[str, Any]) -> Agreement:
     """The agreement of an item to compare: itself, or built from its record dict."""
-    return item if isinstance(item, Agreement) else from_dict(item)
+    if isinstance(item, Agreement):
+        return item
+    return from_dict(item if type(item) is dict else dict(item))
 
 
 @attrs.frozen(repr=False)
