@@ -342,7 +342,7 @@ def _keys(positions: Sequence[int], key: Sequence[Hashable]) -> Sequence[Hashabl
 
 
 def _pair(old: _Side, new: _Side, match: Match) -> list[tuple[int, int]]:
-    """Pairs of positions (old, new), one to one, in file order."""
+    """Pairs of positions (old, new), one to one: by id in the old list's order."""
     olds, news = range(len(old.items)), range(len(new.items))
     if match == "id":
         return _zip_groups(olds, news, old.ids, new.ids)
@@ -373,7 +373,9 @@ def _compare(old: _Side, new: _Side, match: Match, today: Day | None) -> Diff:
     if match not in MATCHES:
         raise ValueError(f"match must be 'id' or 'places' (got {match!r})")
     now = dt.date.today() if today is None else as_day(today)
-    pairs = sorted(_pair(old, new, match))
+    pairs = _pair(old, new, match)
+    if match == "places":
+        pairs.sort()  # (pairs by id come in the old list's order)
     changed: list[Changed] = []
     unchanged = 0
     old_items, new_items = old.items, new.items
