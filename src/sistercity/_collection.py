@@ -173,8 +173,15 @@ def format_place_key(key: PlaceKey) -> str:
     return key_text(key)
 
 
-def _sort_text(key: PlaceKey) -> tuple[int, str]:
-    return (0, key) if isinstance(key, str) else (1, repr(key))
+def _sort_text(key: PlaceKey) -> tuple[Any, ...]:
+    """A sort key for place keys: a total order consistent with equality.
+
+    Ids first, then name keys by country, subdivision (none first), level and name.
+    """
+    if isinstance(key, str):
+        return (0, key)
+    country, subdivision, level, name = key
+    return (1, country, subdivision is not None, subdivision or "", level, name)
 
 
 _K = TypeVar("_K")
@@ -204,8 +211,12 @@ def _group_of(keys: tuple[PlaceKey, ...]) -> tuple[PlaceKey, ...]:
     """The place keys of a record in one order, so that equal sets are equal tuples."""
     if len(keys) == 2:
         a, b = keys
-        if type(a) is str and type(b) is str:
-            return keys if a <= b else (b, a)
+        if type(a) is str:
+            if type(b) is str:
+                return keys if a <= b else (b, a)
+            return keys  # an id sorts before a name key
+        if type(b) is str:
+            return (b, a)
         return keys if _sort_text(a) <= _sort_text(b) else (b, a)
     return tuple(sorted(keys, key=_sort_text))
 
@@ -224,6 +235,7 @@ _FILE: Final = 7
 _LINE: Final = 8
 _INDEX: Final = 9
 _SEQ: Final = 10
+_PLACE_IDS: Final = 11
 _Kept = tuple[
     str,
     int,
@@ -236,6 +248,7 @@ _Kept = tuple[
     "int | None",
     "int | None",
     "int | None",
+    tuple[tuple[str, str], ...],
 ]
 
 
@@ -276,11 +289,11 @@ class CollectionCheck:
         self._ids: dict[str, int | list[int]] = {}
         # the place keys of a record, sorted -> its records
         self._groups: dict[tuple[PlaceKey, ...], int | list[int]] = {}
-        # place id ("Q64", "geonames:2950159") -> [its first country, the records naming it...]
-        # (one list, so that a place id costs one lookup a record)
-        self._places: dict[str, list[Any]] = {}
-        # place ids seen with more than one country -> {country: records} (and out of _places)
-        self._conflicts: dict[str, dict[str, int | list[int]]] = {}
+        # place id ("Q64", "geonames:2950159") -> the first country given with it; the records
+        # naming a place id are found again (from their kept place ids) only for the place ids
+        # in _conflicts, those seen with a second country: one lookup a place id, no list
+        self._places: dict[str, str] = {}
+        self._conflicts: set[str] = set()
         # the records that name a 'supersedes'
         self._superseding: list[int] = []
 
@@ -307,6 +320,11 @@ class CollectionCheck:
         ``active`` must have been decided on this check's :attr:`today`. A period that ends
         before it starts (which no valid record has) is refused with :class:`ValueError`.
         """
+        start, end = summary.start, summary.end
+        if start is not None and end is not None and end < start:
+            raise ValueError(
+                f"a period must not end before it starts (got start {start}, end {end})"
+            )
         self._add(summary[1:], summary.ref, None, None, None, summary.ref.seq)
 
     def add_read(
@@ -320,7 +338,8 @@ class CollectionCheck:
         """:meth:`add_summary` for the record pass's summary of a record read from a file.
 
         ``file``, ``line``, ``index`` and ``seq`` make the record's :class:`RecordRef`, made
-        only when an issue names the record.
+        only when an issue names the record. The record pass gives no period that ends before
+        it starts, so the summary is not checked again.
         """
         self._add(summary, None, file, line, index, seq)
 
@@ -334,10 +353,6 @@ class CollectionCheck:
         run_seq: int | None,
     ) -> None:
         rid, kind, keys, place_ids, start, end, supersedes, active = summary
-        if start is not None and end is not None and end < start:
-            raise ValueError(
-                f"a period must not end before it starts (got start {start}, end {end})"
-            )
         seq = len(self._records)
         # the kind as its index: a tuple of plain values only, which the garbage collector
         # stops tracking, so that a long input does not make each collection longer
@@ -354,6 +369,7 @@ class CollectionCheck:
                 line,
                 index,
                 run_seq,
+                place_ids,
             )
         )
         if supersedes is not None:
@@ -362,27 +378,14 @@ class CollectionCheck:
         found = self._ids.setdefault(rid, seq)
         if found != seq:
             _append(self._ids, rid, seq)
-        if len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str:
-            group = keys if keys[0] <= keys[1] else (keys[1], keys[0])
-        else:
-            group = _group_of(keys)
+        group = _group_of(keys)
         found = self._groups.setdefault(group, seq)
         if found != seq:
             _append(self._groups, group, seq)
         places = self._places
         for token, country in place_ids:
-            entry = places.get(token)
-            if entry is None:
-                if token in self._conflicts:
-                    _append(self._conflicts[token], country, seq)
-                else:
-                    places[token] = [country, seq]
-            elif entry[0] == country:
-                if entry[-1] != seq:
-                    entry.append(seq)
-            else:
-                del places[token]
-                self._conflicts[token] = {entry[0]: entry[1:], country: seq}
+            if places.setdefault(token, country) != country:
+                self._conflicts.add(token)
 
     def _ref(self, seq: int) -> RecordRef:
         kept = self._records[seq]
@@ -433,7 +436,16 @@ class CollectionCheck:
                 )
 
     def _conflicting_cities(self) -> Iterator[tuple[list[int], Issue]]:
-        for token, by_country in self._conflicts.items():
+        if not self._conflicts:
+            return
+        # the records naming each conflicting place id, by country, in input order
+        found: dict[str, dict[str, int | list[int]]] = {}
+        conflicts = self._conflicts
+        for seq, kept in enumerate(self._records):
+            for token, country in kept[_PLACE_IDS]:
+                if token in conflicts:
+                    _append(found.setdefault(token, {}), country, seq)
+        for token, by_country in found.items():
             seqs: list[int] = []
             parts = []
             for country in sorted(by_country):
