@@ -162,7 +162,7 @@ class Item:
     def id(self) -> str | None:
         """The record's ``id`` when it has a string one."""
         raw = self.raw
-        if isinstance(raw, Mapping):
+        if type(raw) is dict or isinstance(raw, Mapping):
             rid = raw.get("id")
             if isinstance(rid, str):
                 return rid
