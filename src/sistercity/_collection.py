@@ -175,15 +175,8 @@ def format_place_key(key: PlaceKey) -> str:
     return key_text(key)
 
 
-def _sort_text(key: PlaceKey) -> tuple[Any, ...]:
-    """A sort key for place keys: a total order consistent with equality.
-
-    Ids first, then name keys by country, subdivision (none first), level and name.
-    """
-    if isinstance(key, str):
-        return (0, key)
-    country, subdivision, level, name = key
-    return (1, country, subdivision is not None, subdivision or "", level, name)
+def _sort_text(key: PlaceKey) -> tuple[int, str]:
+    return (0, key) if isinstance(key, str) else (1, repr(key))
 
 
 _K = TypeVar("_K")
