@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import attrs
@@ -10,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
-from sistercity.compare import Change, changes, diff
-from sistercity.strategies import agreements
+from sistercity.compare import Change, Diff, changes, diff, diff_records
+from sistercity.strategies import agreements, records
 
 MANCHESTER = sc.City("Manchester", "GB", wikidata="Q18125")
 SPB = sc.City("Saint Petersburg", "RU", wikidata="Q656")
@@ -178,3 +179,104 @@ def test_every_record_is_accounted_for_once(
     assert len(found.added) + paired == len(b)
     assert all(c.changes for c in found.changed)
     assert {id(x) for x in found.removed} | {id(c.old) for c in found.changed} <= {id(x) for x in a}
+
+
+# -- record dicts (what ``sistercity diff`` compares) ------------------------------------------
+
+
+@st.composite
+def two_record_versions(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Valid record dicts in two versions: the same object on both sides (as the command line
+    keeps a record that did not change), an equal copy, changed, renamed, only on one side, or
+    twice on one side (an id that comes twice)."""
+    pool = draw(st.lists(records(), max_size=6))
+    old: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    fates = ["old", "new", "same", "copy", "kind", "notes", "id", "twice-old", "twice-new"]
+    for n, raw in enumerate(pool):
+        fate = draw(st.sampled_from(fates))
+        other = {**raw, "notes": "The second of two with this id."}
+        if fate != "new":
+            old.append(raw)
+        if fate == "twice-old":
+            old.append(other)
+        if fate in ("new", "same"):
+            new.append(raw)
+        elif fate in ("copy", "twice-old"):
+            new.append(copy.deepcopy(raw))
+        elif fate == "twice-new":
+            new += [copy.deepcopy(raw), other]
+        elif fate == "kind":
+            new.append({**raw, "kind": draw(st.sampled_from(sc.AgreementKind)).value})
+        elif fate == "notes":
+            new.append({**raw, "notes": "Checked against the council's minutes."})
+        elif fate == "id":
+            new.append({**raw, "id": f"renamed-{n}"})
+    return old, draw(st.permutations(new))
+
+
+@settings(max_examples=100, deadline=None)
+@given(two_record_versions(), st.sampled_from(["id", "places"]))
+def test_diff_records_finds_what_diff_finds_on_the_agreements(
+    versions: tuple[list[dict[str, Any]], list[dict[str, Any]]], match: Any
+) -> None:
+    """``diff_records`` (which builds only the records that differ from their pair, and the
+    added and removed when read) gives the ``Diff`` of ``diff`` on the agreements built."""
+    a, b = versions
+    found = diff_records(a, b, match=match, today="2024")
+    expected = diff(
+        [sc.from_dict(r) for r in a], [sc.from_dict(r) for r in b], match=match, today="2024"
+    )
+    assert found.to_json() == expected.to_json()
+    assert found.added_ids == tuple(x.id for x in expected.added)
+    assert found.removed_ids == tuple(x.id for x in expected.removed)
+    assert found == expected
+
+
+def test_added_and_removed_records_are_built_when_read() -> None:
+    """The counts and ids need no agreement: a record that does not validate is refused only
+    when the agreements are read (``sistercity diff`` leaves such records out)."""
+    good = sc.to_dict(link("m-spb", SPB, "friendship"))
+    broken = {**sc.to_dict(link("m-chemnitz", CHEMNITZ)), "kind": "twin town"}
+    found = diff_records([good], [broken], today="2024")
+    assert found.summary == {"added": 1, "removed": 1, "changed": 0, "unchanged": 0}
+    assert (found.added_ids, found.removed_ids) == (("m-chemnitz",), ("m-spb",))
+    assert found.to_json()["added"] == ["m-chemnitz"]
+    assert found.removed == (sc.from_dict(good),)
+    with pytest.raises(sc.InvalidAgreement):
+        _ = found.added
+
+
+def test_a_diff_is_made_and_compared_with_tuples_of_agreements() -> None:
+    spb, chemnitz = link("m-spb", SPB, "friendship"), link("m-chemnitz", CHEMNITZ)
+    made = Diff((chemnitz,), removed=[spb], changed=(), unchanged=0)
+    assert (made.added, made.removed, made.added_ids) == ((chemnitz,), (spb,), ("m-chemnitz",))
+    assert made == diff([spb], [chemnitz], today="2024") != diff([spb], [spb], today="2024")
+    assert made.summary == {"added": 1, "removed": 1, "changed": 0, "unchanged": 0}
+    assert attrs.evolve(made, added=()).empty is False
+    assert attrs.evolve(made, added=(), removed=()).summary["added"] == 0
+    assert repr(made).startswith("Diff(added=(Agreement(") and repr(made).endswith("unchanged=0)")
+    assert hash(made) == hash(Diff((chemnitz,), (spb,), (), 0))
+
+
+@settings(max_examples=100, deadline=None)
+@given(two_record_versions())
+def test_by_id_the_nth_with_an_id_pairs_with_the_nth_with_that_id(
+    versions: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    """The pairing by id, against a plain reading of the SPEC (ids that come twice included)."""
+    a, b = versions
+    pairs: list[tuple[int, int]] = []
+    for rid in dict.fromkeys(r["id"] for r in a):
+        pairs += zip(
+            [i for i, r in enumerate(a) if r["id"] == rid],
+            [j for j, r in enumerate(b) if r["id"] == rid],
+            strict=False,
+        )
+    found = diff_records(a, b, today="2024")
+    paired_old, paired_new = {i for i, _ in pairs}, {j for _, j in pairs}
+    assert found.removed_ids == tuple(r["id"] for i, r in enumerate(a) if i not in paired_old)
+    assert found.added_ids == tuple(r["id"] for j, r in enumerate(b) if j not in paired_new)
+    # generated records are canonical: equal dicts, equal canonical forms
+    assert found.unchanged == sum(a[i] == b[j] for i, j in pairs)
+    assert len(found.changed) == len(pairs) - found.unchanged

@@ -33,8 +33,10 @@ from sistercity._fields import (
     FORMER_NAME_KEYS,
     PARTY_KEYS,
 )
+from sistercity._read import Item
 from sistercity._record import check_record, full_check, quick_check
 from sistercity.strategies import broken_cases, broken_records, records
+from sistercity.validation import RecordMemo, Validation
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -361,3 +363,115 @@ def test_partial_dates_count_days_as_datetime_does() -> None:
             with pytest.raises(InvalidDate):
                 ordinals(f"{year:04d}-{month:02d}-{last + 1:02d}")
         assert PartialDate(f"{year:04d}").latest == dt.date(year, 12, 31)
+
+
+# ---- the record memo (``sistercity diff``) == the record pass ------------------------------
+
+VALID: dict[str, Any] = {
+    "id": "a",
+    "kind": "twinning",
+    "parties": [{"name": "A", "country": "DE"}, {"name": "B", "country": "FR"}],
+    "events": [{"type": "signed", "date": "1990"}],
+    "sources": ["https://example.org"],
+}
+
+#: Pairs of values one of two tests would confuse: ``==`` takes the first ones as equal (JSON
+#: does not), compact JSON writes the last ones alike (they are not equal).
+_LOOKALIKES = [
+    (1, True),
+    (1, 1.0),
+    (0, False),
+    (0.0, -0.0),
+    (float("nan"), None),
+    (float("inf"), None),
+    ((1, 2), [1, 2]),
+]
+
+
+def _with(raw: dict[str, Any], value: Any) -> dict[str, Any]:
+    """``raw`` with ``value`` as its first party's GeoNames id (where a type counts), else
+    as an extension value."""
+    raw = copy.deepcopy(raw)
+    parties = raw.get("parties")
+    if isinstance(parties, list) and parties and isinstance(parties[0], dict):
+        parties[0]["geonames"] = value
+    else:
+        raw["x-n"] = value
+    return raw
+
+
+@st.composite
+def two_versions(draw: st.DrawFn) -> tuple[list[Any], list[Any]]:
+    """A list of records (valid, broken, hostile) and a second version that mostly agrees.
+
+    A record comes again as an equal copy, with its keys in another order, with a value of
+    another type that ``==`` takes as equal, changed, or not at all; others come once only.
+    """
+    pool = draw(
+        st.lists(records() | broken_records().map(lambda case: case[1]) | mutated(), max_size=6)
+    )
+    old: list[Any] = []
+    new: list[Any] = []
+    for raw in pool:
+        fate = draw(st.sampled_from(["copy", "reordered", "lookalike", "changed", "old", "new"]))
+        if fate == "lookalike" and isinstance(raw, dict):
+            a, b = draw(st.sampled_from(_LOOKALIKES))
+            old.append(_with(raw, a))
+            new.append(_with(raw, b))
+            continue
+        if fate != "new":
+            old.append(raw)
+        if fate in ("copy", "lookalike", "new"):
+            new.append(copy.deepcopy(raw))
+        elif fate == "reordered" and isinstance(raw, dict):
+            new.append(dict(reversed(list(copy.deepcopy(raw).items()))))
+        elif fate == "changed" and isinstance(raw, dict):
+            new.append({**copy.deepcopy(raw), "notes": draw(st.text(max_size=3))})
+    return old, draw(st.permutations(new))
+
+
+def _run_both(versions: tuple[list[Any], list[Any]], memo: RecordMemo | None) -> list[Any]:
+    """What two validation runs (one per version) find, item by item, then at the end."""
+    found: list[Any] = []
+    for name, raws in zip(("old.jsonl", "new.jsonl"), versions, strict=True):
+        run = Validation(today=TODAY, memo=memo)
+        for index, raw in enumerate(raws):
+            outcome = run.check(Item(raw, name, index + 1, index))
+            item = outcome.item
+            assert (item.file, item.line, item.index) == (name, index + 1, index)
+            assert item.raw == raw or item.raw is raw
+            found.append((outcome.seq, outcome.issues, outcome.agreement, outcome.invalid))
+        found.append((run.finish(), run.summary))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(two_versions())
+def test_the_record_memo_finds_what_the_record_pass_finds(
+    versions: tuple[list[Any], list[Any]],
+) -> None:
+    """Two versions checked with one memo, as ``sistercity diff`` does: every issue (located in
+    its own file), every outcome and both summaries are those of two runs without it, for
+    equal copies, reordered keys, lookalike values, changed and hostile records alike."""
+    assert _run_both(versions, RecordMemo(TODAY)) == _run_both(versions, None)
+
+
+def test_the_record_memo_recalls_only_the_same_json() -> None:
+    """A record recalled is the one checked before (kept once); keys in another order, or a
+    value of another JSON type, are checked again."""
+    raw = copy.deepcopy(VALID)
+    memo = RecordMemo(TODAY)
+    first = memo.check(raw)
+    assert first[0] is raw
+    assert memo.check(copy.deepcopy(raw)) == first and memo.check(copy.deepcopy(raw))[0] is raw
+    reordered = dict(reversed(list(raw.items())))
+    assert memo.check(reordered)[0] is reordered
+    for n, (a, b) in enumerate(_LOOKALIKES):
+        memo.check({**_with(raw, a), "id": f"lookalike-{n}"})
+        other = {**_with(raw, b), "id": f"lookalike-{n}"}
+        assert memo.check(other)[0] is other
+
+
+def test_a_memo_serves_runs_of_its_own_day() -> None:
+    with pytest.raises(ValueError, match="the memo is for"):
+        Validation(today=dt.date(2020, 1, 1), memo=RecordMemo(TODAY))

@@ -175,3 +175,24 @@ def test_export_refuses_an_unknown_extension_and_its_own_input(
     code, _, err = call(capsys, "export", str(same), "-o", str(same))
     assert code == 2 and "writing it would destroy it" in err
     assert same.read_text(encoding="utf-8") == "id\n"
+
+
+def test_diff_reports_a_record_the_same_in_both_files_in_each_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A record found the same in NEW is not checked again, yet its issues are reported there,
+    at its own line, as a second ``validate`` would."""
+    unsourced = json.dumps(
+        {"id": "m-spb", "kind": "twinning", "parties": [MANCHESTER, SPB], "events": [SIGNED]}
+    )
+    bad = record("bad", SPB, kind="twin town")
+    old, new = files(tmp_path, [unsourced, bad], [record("m-c", CHEMNITZ), bad, unsourced])
+    code, out, err = call(capsys, "diff", old, new, "--today", TODAY)
+    assert out.splitlines() == ["+ m-c", "added: 1, removed: 0, changed: 0, unchanged: 1"]
+    assert code == 1
+    for where in (f"{old}:1", f"{new}:3"):
+        assert f"{where}: warning[missing-source] $: " in err
+    for where in (f"{old}:2", f"{new}:2"):
+        assert f"{where}: error[invalid-kind] $.kind: " in err
+    assert "1 of 2 records are not valid" in err and "1 of 3 records are not valid" in err
+    assert len(err.splitlines()) == 6

@@ -16,7 +16,8 @@ lists swaps ``added`` and ``removed`` and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import operator
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -72,30 +73,103 @@ class Changed:
         return self.new.id
 
 
-@attrs.frozen
+class _Later:
+    """Agreements built when first asked for: the added or removed of :func:`diff_records`.
+
+    Holds the agreements, or the record dicts (which validate) they are built from, and their
+    ids, so that the ids and the count cost nothing. Compares, hashes and shows as the tuple
+    of agreements.
+    """
+
+    __slots__ = ("_built", "_items", "ids")
+
+    def __init__(self, items: Iterable[Agreement | Mapping[str, Any]], ids: Iterable[str]) -> None:
+        self._items = tuple(items)
+        self.ids = tuple(ids)
+        self._built: tuple[Agreement, ...] | None = None
+        if all(isinstance(item, Agreement) for item in self._items):
+            self._built = self._items  # type: ignore[assignment]
+
+    @property
+    def agreements(self) -> tuple[Agreement, ...]:
+        if self._built is None:
+            self._built = tuple(_build(item) for item in self._items)
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Later):
+            return NotImplemented
+        return self.agreements == other.agreements
+
+    def __hash__(self) -> int:
+        return hash(self.agreements)
+
+    def __repr__(self) -> str:
+        return repr(self.agreements)
+
+
+def _later(value: Iterable[Agreement] | _Later) -> _Later:
+    """``value`` when it is a :class:`_Later`, else its agreements (``Diff``'s constructor)."""
+    if isinstance(value, _Later):
+        return value
+    agreements = tuple(value)
+    return _Later(agreements, (a.id for a in agreements))
+
+
+def _build(item: Agreement | Mapping[str, Any]) -> Agreement:
+    """The agreement of an item to compare: itself, or built from its record dict."""
+    return item if isinstance(item, Agreement) else from_dict(item)
+
+
+@attrs.frozen(repr=False)
 class Diff:
     """What :func:`diff` found: agreements only in the new list, only in the old, changed.
 
     ``added`` and ``removed`` keep file order; ``changed`` follows the old list's order;
-    ``unchanged`` counts the pairs whose canonical forms are equal.
+    ``unchanged`` counts the pairs whose canonical forms are equal. From :func:`diff_records`,
+    ``added`` and ``removed`` are built from their record dicts when first read: their ids
+    (:attr:`added_ids`, :attr:`removed_ids`) and counts need no agreement built.
     """
 
-    added: tuple[Agreement, ...]
-    removed: tuple[Agreement, ...]
+    _added: _Later = attrs.field(converter=_later)
+    _removed: _Later = attrs.field(converter=_later)
     changed: tuple[Changed, ...]
     unchanged: int
 
     @property
+    def added(self) -> tuple[Agreement, ...]:
+        """The agreements only in the new list, in its order."""
+        return self._added.agreements
+
+    @property
+    def removed(self) -> tuple[Agreement, ...]:
+        """The agreements only in the old list, in its order."""
+        return self._removed.agreements
+
+    @property
+    def added_ids(self) -> tuple[str, ...]:
+        """The ids of :attr:`added`."""
+        return self._added.ids
+
+    @property
+    def removed_ids(self) -> tuple[str, ...]:
+        """The ids of :attr:`removed`."""
+        return self._removed.ids
+
+    @property
     def empty(self) -> bool:
         """Whether the two lists hold the same agreements (nothing added, removed or changed)."""
-        return not (self.added or self.removed or self.changed)
+        return not (len(self._added) or len(self._removed) or self.changed)
 
     @property
     def summary(self) -> dict[str, int]:
         """``added``, ``removed``, ``changed`` and ``unchanged`` as counts."""
         return {
-            "added": len(self.added),
-            "removed": len(self.removed),
+            "added": len(self._added),
+            "removed": len(self._removed),
             "changed": len(self.changed),
             "unchanged": self.unchanged,
         }
@@ -104,8 +178,8 @@ class Diff:
         """The JSON document of ``sistercity diff --format json``."""
         return {
             "summary": self.summary,
-            "added": [a.id for a in self.added],
-            "removed": [a.id for a in self.removed],
+            "added": list(self.added_ids),
+            "removed": list(self.removed_ids),
             "changed": [
                 {
                     "old_id": c.old_id,
@@ -116,6 +190,12 @@ class Diff:
                 for c in self.changed
             ],
         }
+
+    def __repr__(self) -> str:
+        return (
+            f"Diff(added={self.added!r}, removed={self.removed!r}, changed={self.changed!r}, "
+            f"unchanged={self.unchanged!r})"
+        )
 
 
 def changes(old: Any, new: Any, path: str = "$") -> list[Change]:
@@ -159,27 +239,39 @@ def _changes(old: Any, new: Any, path: str, out: list[Change]) -> None:
         out.append(Change(path, old, new))
 
 
+_ID: Final[Callable[[Any], Any]] = operator.itemgetter("id")
+_FIRST: Final = operator.itemgetter(0)
+_SECOND: Final = operator.itemgetter(1)
+
+
 class _Side:
     """One list to compare: what pairing needs of each record, and the record when asked.
 
     Built from :class:`Agreement` objects, or from record dicts that validate (the command
-    line keeps only those, and builds an agreement only for a record that differs).
+    line keeps only those, and builds an agreement only for a pair of records that differ).
     """
 
     def __init__(self, items: Iterable[Agreement | Mapping[str, Any]]) -> None:
         self.items = list(items)
-        self.built: dict[int, Agreement] = {}
+        try:  # record dicts (the command line), quickly
+            ids = list(map(_ID, self.items))
+        except (TypeError, KeyError):  # Agreement objects, or a record with no id
+            ids = [item.id if isinstance(item, Agreement) else item["id"] for item in self.items]
+        if not set(map(type, ids)) <= {str}:
+            ids = [str(rid) for rid in ids]
+        self.ids: list[str] = ids
 
-    def id(self, i: int) -> str:
-        item = self.items[i]
-        return item.id if isinstance(item, Agreement) else str(item["id"])
+    def kinds(self) -> list[str]:
+        return [
+            item.kind.value if isinstance(item, Agreement) else str(item["kind"])
+            for item in self.items
+        ]
 
-    def kind(self, i: int) -> str:
-        item = self.items[i]
-        return item.kind.value if isinstance(item, Agreement) else str(item["kind"])
+    def places(self) -> list[frozenset[Hashable]]:
+        return [self._places(item) for item in self.items]
 
-    def places(self, i: int) -> frozenset[Hashable]:
-        item = self.items[i]
+    @staticmethod
+    def _places(item: Agreement | Mapping[str, Any]) -> frozenset[Hashable]:
         if isinstance(item, Agreement):
             return frozenset(party.key for party in item.parties)
         return frozenset(
@@ -194,34 +286,36 @@ class _Side:
             for p in item["parties"]
         )
 
-    def agreement(self, i: int) -> Agreement:
-        item = self.items[i]
-        if isinstance(item, Agreement):
-            return item
-        if i not in self.built:
-            self.built[i] = from_dict(item)
-        return self.built[i]
+    def unpaired(self, paired: Iterable[int]) -> _Later:
+        """The items no pair takes, in order."""
+        left = set(range(len(self.items)))
+        left.difference_update(paired)
+        positions = sorted(left)
+        return _Later(map(self.items.__getitem__, positions), map(self.ids.__getitem__, positions))
 
 
 def _zip_groups(
-    old: Iterable[int],
-    new: Iterable[int],
-    old_key: Callable[[int], Hashable],
-    new_key: Callable[[int], Hashable],
+    old: Sequence[int], new: Sequence[int], old_key: Sequence[Hashable], new_key: Sequence[Hashable]
 ) -> list[tuple[int, int]]:
-    """Pair the n-th of each key in ``old`` with the n-th of that key in ``new``."""
+    """Pair the n-th of each key in ``old`` with the n-th of that key in ``new``.
+
+    ``old`` and ``new`` are positions in order; ``old_key[position]`` is the key of an old one.
+    """
+    old_keys, new_keys = _keys(old, old_key), _keys(new, new_key)
+    last = dict(zip(new_keys, new, strict=True))
+    if len(last) == len(new) and len(set(old_keys)) == len(old):
+        # each key once on each side (the usual case): pair the one with the one
+        return [(i, j) for i, j in zip(old, map(last.get, old_keys), strict=True) if j is not None]
     first: dict[Hashable, int] = {}  # most keys come once: no list for them
     more: dict[Hashable, list[int]] = {}
-    for position in new:
-        key = new_key(position)
+    for position, key in zip(new, new_keys, strict=True):
         if key in first:
             more.setdefault(key, []).append(position)
         else:
             first[key] = position
     taken: dict[Hashable, int] = {}
     pairs = []
-    for position in old:
-        key = old_key(position)
+    for position, key in zip(old, old_keys, strict=True):
         if key not in first:
             continue
         n = taken.get(key, 0)
@@ -235,19 +329,23 @@ def _zip_groups(
     return pairs
 
 
+def _keys(positions: Sequence[int], key: Sequence[Hashable]) -> Sequence[Hashable]:
+    """The key of each position."""
+    if positions == range(len(key)):
+        return key  # every position, in order
+    return list(map(key.__getitem__, positions))
+
+
 def _pair(old: _Side, new: _Side, match: Match) -> list[tuple[int, int]]:
     """Pairs of positions (old, new), one to one, in file order."""
     olds, news = range(len(old.items)), range(len(new.items))
     if match == "id":
-        return _zip_groups(olds, news, old.id, new.id)
-    old_places = [old.places(i) for i in olds]
-    new_places = [new.places(j) for j in news]
-    old_kinds = [old.kind(i) for i in olds]
-    new_kinds = [new.kind(j) for j in news]
+        return _zip_groups(olds, news, old.ids, new.ids)
+    old_places, new_places = old.places(), new.places()
+    old_kinds, new_kinds = old.kinds(), new.kinds()
     # same places, same kind
-    pairs = _zip_groups(
-        olds, news, lambda i: (old_places[i], old_kinds[i]), lambda j: (new_places[j], new_kinds[j])
-    )
+    old_keys = list(zip(old_places, old_kinds, strict=True))
+    pairs = _zip_groups(olds, news, old_keys, list(zip(new_places, new_kinds, strict=True)))
     # then an unspecified agreement left over with one of any kind left over. After the first
     # step, a kind is left over on one side only for each set of places, so on each side the
     # candidates are the other side's unspecified agreements: zip them in file order.
@@ -260,8 +358,8 @@ def _pair(old: _Side, new: _Side, match: Match) -> list[tuple[int, int]]:
         pairs += _zip_groups(
             [i for i in left_old if (old_kinds[i] == unspecified) is old_unspecified],
             [j for j in left_new if (new_kinds[j] == unspecified) is not old_unspecified],
-            old_places.__getitem__,
-            new_places.__getitem__,
+            old_places,
+            new_places,
         )
     return pairs
 
@@ -271,15 +369,15 @@ def _compare(old: _Side, new: _Side, match: Match, today: Day | None) -> Diff:
         raise ValueError(f"match must be 'id' or 'places' (got {match!r})")
     now = dt.date.today() if today is None else as_day(today)
     pairs = sorted(_pair(old, new, match))
-    paired_old = {i for i, _ in pairs}
-    paired_new = {j for _, j in pairs}
     changed: list[Changed] = []
     unchanged = 0
+    old_items, new_items = old.items, new.items
     for i, j in pairs:
-        if old.items[i] == new.items[j]:
+        a, b = old_items[i], new_items[j]
+        if a is b or a == b:
             unchanged += 1  # equal records have equal canonical forms: skip building them
             continue
-        before, after = old.agreement(i), new.agreement(j)
+        before, after = _build(a), _build(b)
         found = changes(agreement_to_raw(before), agreement_to_raw(after))
         if not found:
             unchanged += 1
@@ -294,10 +392,10 @@ def _compare(old: _Side, new: _Side, match: Match, today: Day | None) -> Diff:
             )
         )
     return Diff(
-        added=tuple(new.agreement(j) for j in range(len(new.items)) if j not in paired_new),
-        removed=tuple(old.agreement(i) for i in range(len(old.items)) if i not in paired_old),
-        changed=tuple(changed),
-        unchanged=unchanged,
+        new.unpaired(map(_SECOND, pairs)),
+        old.unpaired(map(_FIRST, pairs)),
+        tuple(changed),
+        unchanged,
     )
 
 
@@ -311,10 +409,11 @@ def diff_records(
     """:func:`diff` for record dicts (as read from JSON) that validate.
 
     The same pairing and result as :func:`diff`; an agreement is built only for a record that
-    is added, removed or differs from its pair, so comparing two long lists that mostly agree
-    costs little more than reading them. Raises :class:`~sistercity.InvalidAgreement` for a
-    record that does not validate: check the records first (``sistercity diff`` leaves those
-    out).
+    differs from its pair, and for an added or removed one when :attr:`Diff.added` or
+    :attr:`Diff.removed` is read, so comparing two long lists that mostly agree costs little
+    more than reading them. Raises :class:`~sistercity.InvalidAgreement` for a record built
+    that does not validate (for an added or removed one, when it is read): check the records
+    first (``sistercity diff`` leaves those out).
     """
     return _compare(_Side(old), _Side(new), match, today)
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
+import orjson
 
 from ._agreements import Agreement
 from ._catalogue import RULES, UNIGNORABLE, RuleSelection, run_custom
@@ -35,7 +36,14 @@ from ._record import Summary, check_and_summarise, full_check, quick_check
 from ._report import Issue, RecordRef, Report, Severity
 from ._trusted import checked
 
-__all__ = ["Outcome", "Validation", "validate_file", "validate_items", "validate_records"]
+__all__ = [
+    "Outcome",
+    "RecordMemo",
+    "Validation",
+    "validate_file",
+    "validate_items",
+    "validate_records",
+]
 
 Day = dt.date | str | PartialDate
 
@@ -62,6 +70,71 @@ def day_of(today: Day | None) -> dt.date:
     return dt.date.today() if today is None else as_day(today)
 
 
+# Values orjson would write as a JSON value of another type (datetimes, dataclasses, subclasses
+# of str or int) are refused, so that equal texts mean equal JSON values.
+_EXACT: Final = (
+    orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+class RecordMemo:
+    """What the record pass found in the records checked so far, for runs over lists that agree.
+
+    ``sistercity diff`` checks two versions of one list, each on its own, and most records are
+    the same in both. The record rules depend on the record and the day alone, so a record
+    that is the one checked before under its id (the same compact JSON text: the same keys,
+    key order and value types, and equal values) gets that record's issues and summary
+    without a second pass. Give one memo to the :class:`Validation` runs that should share it
+    (all on its day); a run that builds model objects does not use it.
+
+    >>> memo = RecordMemo(dt.date(2026, 1, 1))
+    >>> first = {"id": "x", "kind": "twinning"}
+    >>> record, issues, summary = memo.check(first)
+    >>> again = memo.check({"id": "x", "kind": "twinning"})
+    >>> again[0] is first, again[1] is issues
+    (True, True)
+    """
+
+    __slots__ = ("_seen", "today")
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        # id -> (record, issues, summary) of the first record checked with that id
+        self._seen: dict[str, tuple[Any, list[Issue], Summary | None]] = {}
+
+    def check(self, raw: Any) -> tuple[Any, list[Issue], Summary | None]:
+        """``check_and_summarise(raw)``'s issues and summary, once for equal records.
+
+        Returns ``(record, issues, summary)``: ``record`` is the equal record checked first
+        (``raw`` itself when it is new), so that a caller can keep one of the two. The issues
+        are the record pass's, unfiltered and not located: treat them as read-only.
+        """
+        rid = raw.get("id") if type(raw) is dict else None
+        if type(rid) is not str:
+            found, _, summary = check_and_summarise(raw, today=self.today)
+            return raw, found, summary
+        seen = self._seen.get(rid)
+        if seen is not None and seen[0] == raw and _same_text(seen[0], raw):
+            return seen
+        found, _, summary = check_and_summarise(raw, today=self.today)
+        if seen is None:
+            self._seen[rid] = (raw, found, summary)
+        return raw, found, summary
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    """Whether two equal records have one compact JSON text: the same key order and types.
+
+    (``==`` takes ``1``, ``1.0`` and ``true`` as equal, and ignores the order of keys.)
+    """
+    try:
+        return orjson.dumps(a, option=_EXACT) == orjson.dumps(b, option=_EXACT)
+    except TypeError:  # not a JSON value (or an integer JSON cannot hold)
+        return False
+
+
 class Validation:
     """One validation run over any number of records, fed one at a time.
 
@@ -82,14 +155,19 @@ class Validation:
         collection: bool = True,
         build: bool = False,
         selection: RuleSelection | None = None,
+        memo: RecordMemo | None = None,
     ) -> None:
         self.selection = RuleSelection.of(select, ignore) if selection is None else selection
         self.today = day_of(today)
+        if memo is not None and memo.today != self.today:
+            raise ValueError(f"the memo is for {memo.today}, the run for {self.today}")
         self.collection = CollectionCheck(today=self.today) if collection else None
         self.custom_record = self.selection.custom("record")
         self.custom_collection = self.selection.custom("collection") if collection else []
         # model objects are built only for custom rules (they take an Agreement) or when asked
         self._build = build or bool(self.custom_record) or bool(self.custom_collection)
+        # records checked before answer from the memo (only in a run that builds nothing)
+        self._memo = None if self._build else memo
         self._kept: list[Agreement] = []
         # whether a constructed agreement (which breaks no built-in error rule, and cannot be
         # malformed) can still give a finding the selection wants: a record warning
@@ -122,6 +200,8 @@ class Validation:
             issue = item.locate(item.issue)
             return Outcome(seq, item, [issue] if self._keep(issue) else [], None, True)
         if not self._build:
+            if self._memo is not None:
+                return self._recall(seq, item, self._memo)
             # most records: the quick check vouches for them (warnings at most)
             quick = quick_check(item.raw, self.today)
             if quick is not None:
@@ -133,8 +213,29 @@ class Validation:
         found, agreement, summary = full_check(
             item.raw, self.today, build=self._build, summarise=self.collection is not None
         )
-        issues = [_located(i, item) for i in found if self._keep(i)]
-        broken = any(i.severity is Severity.ERROR for i in found)
+        return self._outcome(seq, item, found, agreement, summary)
+
+    def _recall(self, seq: int, item: Item, memo: RecordMemo) -> Outcome:
+        """:meth:`check` of a readable item through the memo (a run that builds nothing)."""
+        raw, found, summary = memo.check(item.raw)
+        if raw is not item.raw:  # an equal record checked before: keep that one in memory
+            item = Item(raw, item.file, item.line, item.index, item.format)
+        return self._outcome(seq, item, found, None, summary)
+
+    def _outcome(
+        self,
+        seq: int,
+        item: Item,
+        found: list[Issue],
+        agreement: Agreement | None,
+        summary: Summary | None,
+    ) -> Outcome:
+        """The outcome of the record pass's findings on a readable item (the custom rules too)."""
+        if found:
+            issues = [_located(i, item) for i in found if self._keep(i)]
+            broken = any(i.severity is Severity.ERROR for i in found)
+        else:  # most records
+            issues, broken = [], False
         if agreement is not None:
             for rule in self.custom_record:
                 for issue in run_custom(rule, agreement, id=agreement.id):

@@ -11,6 +11,7 @@ import orjson
 
 from .._text import printable
 from ..compare import MATCHES, Diff, diff_records
+from ..validation import RecordMemo
 from ._args import add_input_format, add_today, parse_today
 from ._output import Locator, write
 from ._records import read_valid
@@ -25,8 +26,8 @@ def _value(value: Any) -> str:
 
 def diff_text(found: Diff) -> str:
     """The text form: ``+ ID``, ``- ID``, ``~ ID $.path: OLD -> NEW``, then the summary."""
-    lines = [f"+ {a.id}" for a in found.added]
-    lines += [f"- {a.id}" for a in found.removed]
+    lines = [f"+ {rid}" for rid in found.added_ids]
+    lines += [f"- {rid}" for rid in found.removed_ids]
     for pair in found.changed:
         for change in pair.changes:
             lines.append(
@@ -60,6 +61,8 @@ def _run(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     today = parse_today(args.today)
     locator = Locator()
+    # the two versions mostly agree: a record the same in both is checked once
+    memo = RecordMemo(today)
     old = read_valid(
         "diff",
         args.old,
@@ -68,6 +71,7 @@ def _diff(args: argparse.Namespace) -> int:
         today,
         build=False,
         max_record_bytes=args.max_record_bytes,
+        memo=memo,
     )
     new = read_valid(
         "diff",
@@ -77,6 +81,7 @@ def _diff(args: argparse.Namespace) -> int:
         today,
         build=False,
         max_record_bytes=args.max_record_bytes,
+        memo=memo,
     )
     found = diff_records(old.raw, new.raw, match=args.match, today=today)
     if args.format == "json":

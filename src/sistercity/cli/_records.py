@@ -18,7 +18,7 @@ import attrs
 
 from .._agreements import Agreement
 from .._read import MAX_RECORD_BYTES
-from ..validation import Validation
+from ..validation import RecordMemo, Validation
 from ._args import UsageError, open_input
 from ._output import Locator, write
 
@@ -48,14 +48,17 @@ def read_valid(
     *,
     build: bool = True,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    memo: RecordMemo | None = None,
 ) -> Checked:
     """Check one input on its own; every issue goes to stderr in ``validate``'s text format.
 
     With ``build``, the valid records are built as agreements; without, their record dicts are
-    kept (cheaper, for ``diff``, which builds only the records that differ). Raises
+    kept (cheaper, for ``diff``, which builds only the records that differ). A ``memo`` shared
+    by the inputs of one command (``diff``'s two versions of a list) lets a record checked in
+    an earlier input answer for an equal one here, and keeps one of the two in memory. Raises
     :class:`UsageError` (exit status 2) for a file that cannot be read.
     """
-    run = Validation(today=today, collection=True, build=build)
+    run = Validation(today=today, collection=True, build=build, memo=memo)
     kept: list[tuple[int, Agreement]] = []
     raw: list[tuple[int, Mapping[str, Any]]] = []
     try:
