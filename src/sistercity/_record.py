@@ -492,13 +492,21 @@ def _former_names_ok(former: object) -> bool:
     return True
 
 
-def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | None:
+def quick_check(
+    raw: object,
+    today: dt.date,
+    file: str | None = None,
+    line: int | None = None,
+    index: int | None = None,
+) -> tuple[list[Issue], Summary] | None:
     """The issues and summary of a record that breaks no error rule, quickly; else ``None``.
 
     ``None`` says only "ask the full pass" (:func:`check_and_summarise`), which gives the same
     answer as this whenever this gives one. The issues can be only the warnings
-    ``future-date``, ``missing-reason`` and ``missing-source``. (The checks are written out
-    in line, not called: a call per value would cost as much as the checking.)
+    ``future-date``, ``missing-reason`` and ``missing-source``, located at ``file``, ``line``
+    and ``index`` when they are given (the full pass's issues are located by the caller).
+    (The checks are written out in line, not called: a call per value would cost as much as
+    the checking.)
     """
     if type(raw) is not dict:
         return None
@@ -633,9 +641,9 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
     end: int | None = None
     signed = False
     span: tuple[int, int] | None = None
-    index = -1
+    n_event = -1
     for event in events:
-        index += 1
+        n_event += 1
         if type(event) is not dict:
             return None
         found = 1
@@ -723,9 +731,13 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
         state = outcome[0]
         # warnings, in the full pass's order
         if span is not None and span[0] > today_day:
-            issues.append(_warning(rid, *_future_date(f"$.events[{index}]", date, today)))
+            issues.append(
+                _warning(rid, *_future_date(f"$.events[{n_event}]", date, today), file, line, index)
+            )
         if code in _NEEDS_REASON and (reason is None or not reason.strip()):
-            issues.append(_warning(rid, *_missing_reason(f"$.events[{index}]", type_raw)))
+            issues.append(
+                _warning(rid, *_missing_reason(f"$.events[{n_event}]", type_raw), file, line, index)
+            )
         # the summary: the period (lifecycle.period) and the status today (last_known)
         if code == _SIGNED:
             if not signed:
@@ -738,7 +750,7 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
     if outcome and span is None:
         active = outcome[1]  # an undated last event is known today
     if not sourced:
-        issues.append(_warning(rid, *_MISSING_SOURCE))
+        issues.append(_warning(rid, *_MISSING_SOURCE, file, line, index))
     return issues, (rid, kind, tuple(keys), tuple(place_ids), start, end, supersedes, active)
 
 
@@ -757,5 +769,13 @@ def _names(parties: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def _warning(rid: str, rule: str, path: str, message: str) -> Issue:
-    return issue(rule, path, message, rid)
+def _warning(
+    rid: str,
+    rule: str,
+    path: str,
+    message: str,
+    file: str | None,
+    line: int | None,
+    index: int | None,
+) -> Issue:
+    return issue(rule, path, message, rid, file, line, index)
