@@ -280,3 +280,6 @@ def test_by_id_the_nth_with_an_id_pairs_with_the_nth_with_that_id(
     # generated records are canonical: equal dicts, equal canonical forms
     assert found.unchanged == sum(a[i] == b[j] for i, j in pairs)
     assert len(found.changed) == len(pairs) - found.unchanged
+    assert [c.old_id for c in found.changed] == [
+        a[i]["id"] for i, j in sorted(pairs) if a[i] != b[j]
+    ]

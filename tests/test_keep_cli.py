@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sistercity import cli
+from sistercity.cli._args import parse_today
+from sistercity.cli._diff import diff_text
+from sistercity.cli._output import Locator
+from sistercity.cli._records import read_valid
+from sistercity.compare import diff_records
+from sistercity.strategies import broken_records, records
 
 TODAY = "2024-06-30"
 MANCHESTER = {"name": "Manchester", "country": "GB", "wikidata": "Q18125"}
@@ -196,3 +205,47 @@ def test_diff_reports_a_record_the_same_in_both_files_in_each_file(
         assert f"{where}: error[invalid-kind] $.kind: " in err
     assert "1 of 2 records are not valid" in err and "1 of 3 records are not valid" in err
     assert len(err.splitlines()) == 6
+
+
+@st.composite
+def _versions(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two versions of a list: kept, changed, renamed, broken, on one side only."""
+    pool = draw(st.lists(records() | broken_records().map(lambda case: case[1]), max_size=6))
+    old: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    for n, raw in enumerate(pool):
+        fate = draw(st.sampled_from(["old", "new", "same", "same", "notes", "kind", "id"]))
+        if fate != "new":
+            old.append(raw)
+        if fate in ("new", "same"):
+            new.append(raw)
+        elif fate == "notes":
+            new.append({**raw, "notes": "Checked against the minutes."})
+        elif fate == "kind":
+            new.append({**raw, "kind": "unspecified"})
+        elif fate == "id":
+            new.append({**raw, "id": f"wikidata-{n}"})
+    return old, draw(st.permutations(new))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(versions=_versions(), match=st.sampled_from(["id", "places"]))
+def test_diff_on_the_command_line_compares_the_valid_records_of_each_file(
+    versions: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    match: Literal["id", "places"],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What ``diff`` prints (records checked once when the same in both files, kept packed) is
+    what checking each file on its own and comparing its valid record dicts gives."""
+    with tempfile.TemporaryDirectory() as folder:
+        old, new = files(Path(folder), *([json.dumps(r) for r in v] for v in versions))
+        code, out, err = call(capsys, "diff", old, new, "--today", TODAY, "--match", match)
+        today, locator = parse_today(TODAY), Locator()
+        before, after = (
+            read_valid("diff", p, None, locator, today, build=False) for p in (old, new)
+        )
+        found = diff_records(before.raw, after.raw, match=match, today=today)
+        assert (out, err) == (diff_text(found), capsys.readouterr().err)
+        assert code == (0 if found.empty else 1)

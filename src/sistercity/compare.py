@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -99,6 +99,9 @@ class _Later:
     def __len__(self) -> int:
         return len(self._items)
 
+    def __iter__(self) -> Iterator[Agreement]:
+        return iter(self.agreements)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _Later):
             return NotImplemented
@@ -111,7 +114,7 @@ class _Later:
         return repr(self.agreements)
 
 
-def _later(value: Iterable[Agreement] | _Later) -> _Later:
+def _later(value: Iterable[Agreement]) -> _Later:
     """``value`` when it is a :class:`_Later`, else its agreements (``Diff``'s constructor)."""
     if isinstance(value, _Later):
         return value
@@ -121,7 +124,9 @@ def _later(value: Iterable[Agreement] | _Later) -> _Later:
 
 def _build(item: Agreement | Mapping[str, Any]) -> Agreement:
     """The agreement of an item to compare: itself, or built from its record dict."""
-    return item if isinstance(item, Agreement) else from_dict(item)
+    if isinstance(item, Agreement):
+        return item
+    return from_dict(item if type(item) is dict else dict(item))
 
 
 @attrs.frozen(repr=False)
@@ -337,7 +342,7 @@ def _keys(positions: Sequence[int], key: Sequence[Hashable]) -> Sequence[Hashabl
 
 
 def _pair(old: _Side, new: _Side, match: Match) -> list[tuple[int, int]]:
-    """Pairs of positions (old, new), one to one, in file order."""
+    """Pairs of positions (old, new), one to one: by id in the old list's order."""
     olds, news = range(len(old.items)), range(len(new.items))
     if match == "id":
         return _zip_groups(olds, news, old.ids, new.ids)
@@ -368,7 +373,9 @@ def _compare(old: _Side, new: _Side, match: Match, today: Day | None) -> Diff:
     if match not in MATCHES:
         raise ValueError(f"match must be 'id' or 'places' (got {match!r})")
     now = dt.date.today() if today is None else as_day(today)
-    pairs = sorted(_pair(old, new, match))
+    pairs = _pair(old, new, match)
+    if match == "places":
+        pairs.sort()  # (pairs by id come in the old list's order)
     changed: list[Changed] = []
     unchanged = 0
     old_items, new_items = old.items, new.items

@@ -19,12 +19,12 @@ selected collection-rule error. ``valid`` is the rest: exactly the records that
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
-import orjson
 
 from ._agreements import Agreement
 from ._catalogue import RULES, UNIGNORABLE, RuleSelection, run_custom
@@ -38,6 +38,7 @@ from ._trusted import checked
 
 __all__ = [
     "Outcome",
+    "PackedRecord",
     "RecordMemo",
     "Validation",
     "validate_file",
@@ -56,6 +57,8 @@ class Outcome:
     filtered by the selection; ``agreement`` is the built agreement when it was asked for and
     the record is constructible; ``invalid`` says whether the record is invalid so far (a
     collection error found at the end may still make it so: see :meth:`Validation.finish`).
+    ``kept`` is the record as a :class:`RecordMemo` keeps it (a :class:`PackedRecord` equal to
+    ``item.raw``) in a run that has one, else ``None``.
     """
 
     seq: int
@@ -63,6 +66,7 @@ class Outcome:
     issues: list[Issue]
     agreement: Agreement | None
     invalid: bool
+    kept: PackedRecord | None = None
 
 
 def day_of(today: Day | None) -> dt.date:
@@ -70,13 +74,72 @@ def day_of(today: Day | None) -> dt.date:
     return dt.date.today() if today is None else as_day(today)
 
 
-# Values orjson would write as a JSON value of another type (datetimes, dataclasses, subclasses
-# of str or int) are refused, so that equal texts mean equal JSON values.
-_EXACT: Final = (
-    orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
+class PackedRecord(Mapping[str, Any]):
+    """A record dict kept packed: a few hundred bytes, where the dict takes a few thousand.
+
+    Reads as the record (a read-only mapping equal to it), unpacked when first read beyond its
+    ``id``. The packed form (``marshal``'s) writes every value with its exact type and every
+    object's keys in order, so two records pack alike only when they are the same value with
+    the same key order: what :class:`RecordMemo` needs to know. (Two such records pack alike
+    in practice too, as read from one format; one that does not is only checked again.)
+    """
+
+    __slots__ = ("_raw", "id", "packed")
+
+    def __init__(self, rid: str, packed: bytes) -> None:
+        self.id = rid
+        self.packed = packed
+        self._raw: dict[str, Any] | None = None
+
+    @classmethod
+    def pack(cls, raw: Mapping[str, Any]) -> PackedRecord | None:
+        """``raw`` packed; ``None`` without a string id or with an object marshal does not write.
+
+        (Such as an object of a subclass of ``str``, which the record rules could read as
+        anything: a memo checks such a record every time.)
+        """
+        packed = _pack(raw)
+        return None if packed is None else cls(raw["id"], packed)
+
+    def unpacked(self) -> dict[str, Any]:
+        """The record dict (unpacked once, then kept)."""
+        raw = self._raw
+        if raw is None:
+            raw = self._raw = marshal.loads(self.packed)
+        return raw
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "id":
+            return self.id
+        return self.unpacked()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.unpacked())
+
+    def __len__(self) -> int:
+        return len(self.unpacked())
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if isinstance(other, PackedRecord):
+            other = other.unpacked()
+        return self.unpacked() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PackedRecord({self.unpacked()!r})"
+
+
+def _pack(raw: Any) -> bytes | None:
+    """The packed form of a record dict with a string id (:class:`PackedRecord`), else ``None``."""
+    if type(raw) is not dict or type(raw.get("id")) is not str:
+        return None
+    try:
+        return marshal.dumps(raw)
+    except ValueError:  # a value of a type marshal does not write (a subclass of str, say)
+        return None
 
 
 class RecordMemo:
@@ -84,55 +147,46 @@ class RecordMemo:
 
     ``sistercity diff`` checks two versions of one list, each on its own, and most records are
     the same in both. The record rules depend on the record and the day alone, so a record
-    that is the one checked before under its id (the same compact JSON text: the same keys,
-    key order and value types, and equal values) gets that record's issues and summary
-    without a second pass. Give one memo to the :class:`Validation` runs that should share it
-    (all on its day); a run that builds model objects does not use it.
+    that packs as the one checked first under its id (:class:`PackedRecord`: the same value,
+    types and key order alike) gets that record's issues and summary without a second
+    pass. Give one memo to the :class:`Validation` runs that should share it (all on its
+    day); a run that builds model objects does not use it. The memo keeps each record packed,
+    so that a caller can keep that (an :class:`Outcome`'s ``kept``) rather than the record dict.
 
     >>> memo = RecordMemo(dt.date(2026, 1, 1))
-    >>> first = {"id": "x", "kind": "twinning"}
-    >>> record, issues, summary = memo.check(first)
+    >>> kept, issues, summary = memo.check({"id": "x", "kind": "twinning"})
     >>> again = memo.check({"id": "x", "kind": "twinning"})
-    >>> again[0] is first, again[1] is issues
-    (True, True)
+    >>> again[0] is kept, again[1] is issues, kept == {"id": "x", "kind": "twinning"}
+    (True, True, True)
     """
 
     __slots__ = ("_seen", "today")
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
-        # id -> (record, issues, summary) of the first record checked with that id
-        self._seen: dict[str, tuple[Any, list[Issue], Summary | None]] = {}
+        # id -> (packed record, issues, summary) of the first record checked with that id
+        self._seen: dict[str, tuple[PackedRecord, list[Issue], Summary | None]] = {}
 
-    def check(self, raw: Any) -> tuple[Any, list[Issue], Summary | None]:
-        """``check_and_summarise(raw)``'s issues and summary, once for equal records.
+    def check(self, raw: Any) -> tuple[PackedRecord | None, list[Issue], Summary | None]:
+        """``check_and_summarise(raw)``'s issues and summary, once for records that pack alike.
 
-        Returns ``(record, issues, summary)``: ``record`` is the equal record checked first
-        (``raw`` itself when it is new), so that a caller can keep one of the two. The issues
-        are the record pass's, unfiltered and not located: treat them as read-only.
+        Returns ``(kept, issues, summary)``: ``kept`` is the record packed (the one checked
+        first when it packs alike; ``None`` when it cannot be packed). The issues are the
+        record pass's, unfiltered and not located: treat them as read-only.
         """
-        rid = raw.get("id") if type(raw) is dict else None
-        if type(rid) is not str:
+        packed = _pack(raw)
+        if packed is None:
             found, _, summary = check_and_summarise(raw, today=self.today)
-            return raw, found, summary
+            return None, found, summary
+        rid = raw["id"]
         seen = self._seen.get(rid)
-        if seen is not None and seen[0] == raw and _same_text(seen[0], raw):
+        if seen is not None and seen[0].packed == packed:
             return seen
         found, _, summary = check_and_summarise(raw, today=self.today)
+        kept = PackedRecord(rid, packed)
         if seen is None:
-            self._seen[rid] = (raw, found, summary)
-        return raw, found, summary
-
-
-def _same_text(a: Any, b: Any) -> bool:
-    """Whether two equal records have one compact JSON text: the same key order and types.
-
-    (``==`` takes ``1``, ``1.0`` and ``true`` as equal, and ignores the order of keys.)
-    """
-    try:
-        return orjson.dumps(a, option=_EXACT) == orjson.dumps(b, option=_EXACT)
-    except TypeError:  # not a JSON value (or an integer JSON cannot hold)
-        return False
+            self._seen[rid] = (kept, found, summary)
+        return kept, found, summary
 
 
 class Validation:
@@ -217,10 +271,8 @@ class Validation:
 
     def _recall(self, seq: int, item: Item, memo: RecordMemo) -> Outcome:
         """:meth:`check` of a readable item through the memo (a run that builds nothing)."""
-        raw, found, summary = memo.check(item.raw)
-        if raw is not item.raw:  # an equal record checked before: keep that one in memory
-            item = Item(raw, item.file, item.line, item.index, item.format)
-        return self._outcome(seq, item, found, None, summary)
+        kept, found, summary = memo.check(item.raw)
+        return self._outcome(seq, item, found, None, summary, kept)
 
     def _outcome(
         self,
@@ -229,6 +281,7 @@ class Validation:
         found: list[Issue],
         agreement: Agreement | None,
         summary: Summary | None,
+        kept: PackedRecord | None = None,
     ) -> Outcome:
         """The outcome of the record pass's findings on a readable item (the custom rules too)."""
         if found:
@@ -248,7 +301,7 @@ class Validation:
             self.collection.add_read(summary, item.file, item.line, item.index, seq)
         if broken:
             self._invalid.add(seq)
-        return Outcome(seq, item, issues, agreement, broken)
+        return Outcome(seq, item, issues, agreement, broken, kept)
 
     def check_agreement(self, agreement: Agreement, ref: RecordRef) -> list[Issue]:
         """Run the record rules on a constructed agreement (a ``Registry`` member).
