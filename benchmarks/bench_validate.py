@@ -26,6 +26,7 @@ are the peer's time divided by sistercity's: 1.0 or more means sistercity is fas
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.metadata
 import json
 import os
@@ -249,7 +250,16 @@ def commands(path: Path) -> dict[str, list[str]]:
 
 
 def child_env() -> dict[str, str]:
-    """The environment of the children: ``sistercity`` from this checkout's ``src``."""
+    """The environment of the children: ``sistercity`` from this checkout's ``src``.
+
+    ``src`` and the peers are byte-compiled first, as an installed package is. Where
+    ``PYTHONDONTWRITEBYTECODE`` is set (CI machines, this one) Python reads ``.pyc`` files but
+    never writes them, so every child would otherwise parse and compile each module changed
+    since the last ``.pyc`` again: about 0.1 s of sistercity's start-up, and a little of the
+    peers', that no user's run pays.
+    """
+    for folder in (ROOT / "src", PEERS):
+        compileall.compile_dir(folder, quiet=1)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), env.get("PYTHONPATH")) if p)
     return env

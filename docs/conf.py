@@ -52,4 +52,6 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(datetime|date|Path|PathLike|IO|BinaryIO|TextIO|ModuleType|Element)"),
     # type aliases of custom rules' functions, described in prose on the API page
     (r"py:.*", r"(RecordCheck|CollectionCheck)"),
+    # private helper classes that appear in a generated signature (Diff's lazy tuples)
+    (r"py:class", r"sistercity\.[\w.]*\._[A-Za-z]\w*"),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
@@ -587,6 +587,29 @@ def test_fast_parse_agrees_with_the_reference(value: Any) -> None:
     if fast[1] is None:
         assert fast[0] == reference[0] == value
         assert orjson.dumps(fast[0]) == orjson.dumps(reference[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values, st.booleans())
+def test_fast_parse_agrees_with_the_reference_on_compact_text(value: Any, ascii: bool) -> None:
+    """Compact text, as orjson and ``convert`` write it, takes the quickest path (parsed,
+    written back to the same bytes): it accepts and refuses exactly what the reference does."""
+    try:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=ascii).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate written raw: not UTF-8 at all
+        assume(False)
+    assert recordio.parse_json(text) == sistercity._read._parse_exactly(text)
+
+
+@pytest.mark.parametrize("depth", [253, 254, 255, 256, 257, 300])
+@pytest.mark.parametrize("number", ["1", str(2**63 - 1), str(2**63), str(2**64 - 1), str(2**64)])
+def test_compact_text_at_the_limits_agrees_with_the_reference(depth: int, number: str) -> None:
+    """The quick path's two proofs hold at their edges: nesting around orjson's writer limit
+    and MAX_DEPTH, integers around the signed and unsigned 64-bit limits."""
+    text = ('{"x-deep":' + "[" * (depth - 1) + number + "]" * (depth - 1) + "}").encode()
+    fast = recordio.parse_json(text)
+    assert fast == sistercity._read._parse_exactly(text)
+    assert (fast[1] is None) == (depth <= recordio.MAX_DEPTH and int(number) < 2**63)
 
 
 def test_jsonl_error_columns_count_from_the_start_of_the_line() -> None:

@@ -97,8 +97,10 @@ _RULE_ORDER: Final = {rule: n for n, rule in enumerate(COLLECTION_RULES)}
 
 #: A measured estimate of the memory one record costs a :class:`CollectionCheck`, in bytes:
 #: two parties (most with Wikidata ids), year-precision dates, its ``RecordRef`` with file,
-#: line and a short id (``benchmarks/bench_registry.py`` measured 385-400).
-SUMMARY_BYTES_ESTIMATE: Final = 420
+#: line and a short id, and its place ids (``benchmarks/bench_registry.py --sizes 100k``
+#: measured 756, of which about 100 are the place ids, kept so that ``conflicting-city`` needs
+#: no list of records per id).
+SUMMARY_BYTES_ESTIMATE: Final = 780
 
 _KINDS: Final = tuple(AgreementKind)
 _KIND_INDEX: Final = {kind: n for n, kind in enumerate(_KINDS)}
@@ -204,8 +206,12 @@ def _group_of(keys: tuple[PlaceKey, ...]) -> tuple[PlaceKey, ...]:
     """The place keys of a record in one order, so that equal sets are equal tuples."""
     if len(keys) == 2:
         a, b = keys
-        if type(a) is str and type(b) is str:
-            return keys if a <= b else (b, a)
+        if type(a) is str:
+            if type(b) is str:
+                return keys if a <= b else (b, a)
+            return keys  # an id sorts before a name key
+        if type(b) is str:
+            return (b, a)
         return keys if _sort_text(a) <= _sort_text(b) else (b, a)
     return tuple(sorted(keys, key=_sort_text))
 
@@ -224,6 +230,7 @@ _FILE: Final = 7
 _LINE: Final = 8
 _INDEX: Final = 9
 _SEQ: Final = 10
+_PLACE_IDS: Final = 11
 _Kept = tuple[
     str,
     int,
@@ -236,6 +243,7 @@ _Kept = tuple[
     "int | None",
     "int | None",
     "int | None",
+    tuple[tuple[str, str], ...],
 ]
 
 
@@ -276,11 +284,11 @@ class CollectionCheck:
         self._ids: dict[str, int | list[int]] = {}
         # the place keys of a record, sorted -> its records
         self._groups: dict[tuple[PlaceKey, ...], int | list[int]] = {}
-        # place id ("Q64", "geonames:2950159") -> [its first country, the records naming it...]
-        # (one list, so that a place id costs one lookup a record)
-        self._places: dict[str, list[Any]] = {}
-        # place ids seen with more than one country -> {country: records} (and out of _places)
-        self._conflicts: dict[str, dict[str, int | list[int]]] = {}
+        # place id ("Q64", "geonames:2950159") -> the first country given with it; the records
+        # naming a place id are found again (from their kept place ids) only for the place ids
+        # in _conflicts, those seen with a second country: one lookup a place id, no list
+        self._places: dict[str, str] = {}
+        self._conflicts: set[str] = set()
         # the records that name a 'supersedes'
         self._superseding: list[int] = []
 
@@ -307,6 +315,11 @@ class CollectionCheck:
         ``active`` must have been decided on this check's :attr:`today`. A period that ends
         before it starts (which no valid record has) is refused with :class:`ValueError`.
         """
+        start, end = summary.start, summary.end
+        if start is not None and end is not None and end < start:
+            raise ValueError(
+                f"a period must not end before it starts (got start {start}, end {end})"
+            )
         self._add(summary[1:], summary.ref, None, None, None, summary.ref.seq)
 
     def add_read(
@@ -320,7 +333,8 @@ class CollectionCheck:
         """:meth:`add_summary` for the record pass's summary of a record read from a file.
 
         ``file``, ``line``, ``index`` and ``seq`` make the record's :class:`RecordRef`, made
-        only when an issue names the record.
+        only when an issue names the record. The record pass gives no period that ends before
+        it starts, so the summary is not checked again.
         """
         self._add(summary, None, file, line, index, seq)
 
@@ -334,10 +348,6 @@ class CollectionCheck:
         run_seq: int | None,
     ) -> None:
         rid, kind, keys, place_ids, start, end, supersedes, active = summary
-        if start is not None and end is not None and end < start:
-            raise ValueError(
-                f"a period must not end before it starts (got start {start}, end {end})"
-            )
         seq = len(self._records)
         # the kind as its index: a tuple of plain values only, which the garbage collector
         # stops tracking, so that a long input does not make each collection longer
@@ -354,6 +364,7 @@ class CollectionCheck:
                 line,
                 index,
                 run_seq,
+                place_ids,
             )
         )
         if supersedes is not None:
@@ -362,7 +373,7 @@ class CollectionCheck:
         found = self._ids.setdefault(rid, seq)
         if found != seq:
             _append(self._ids, rid, seq)
-        if len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str:
+        if len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str:  # most: two ids
             group = keys if keys[0] <= keys[1] else (keys[1], keys[0])
         else:
             group = _group_of(keys)
@@ -371,18 +382,8 @@ class CollectionCheck:
             _append(self._groups, group, seq)
         places = self._places
         for token, country in place_ids:
-            entry = places.get(token)
-            if entry is None:
-                if token in self._conflicts:
-                    _append(self._conflicts[token], country, seq)
-                else:
-                    places[token] = [country, seq]
-            elif entry[0] == country:
-                if entry[-1] != seq:
-                    entry.append(seq)
-            else:
-                del places[token]
-                self._conflicts[token] = {entry[0]: entry[1:], country: seq}
+            if places.setdefault(token, country) != country:
+                self._conflicts.add(token)
 
     def _ref(self, seq: int) -> RecordRef:
         kept = self._records[seq]
@@ -433,7 +434,16 @@ class CollectionCheck:
                 )
 
     def _conflicting_cities(self) -> Iterator[tuple[list[int], Issue]]:
-        for token, by_country in self._conflicts.items():
+        if not self._conflicts:
+            return
+        # the records naming each conflicting place id, by country, in input order
+        found: dict[str, dict[str, int | list[int]]] = {}
+        conflicts = self._conflicts
+        for seq, kept in enumerate(self._records):
+            for token, country in kept[_PLACE_IDS]:
+                if token in conflicts:
+                    _append(found.setdefault(token, {}), country, seq)
+        for token, by_country in found.items():
             seqs: list[int] = []
             parts = []
             for country in sorted(by_country):

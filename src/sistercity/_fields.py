@@ -77,9 +77,17 @@ _LEVEL_ALIASES: Final = {
 }  # fmt: skip
 
 
-def issue(rule: str, path: str, message: str, rid: str | None) -> Issue:
+def issue(
+    rule: str,
+    path: str,
+    message: str,
+    rid: str | None,
+    file: str | None = None,
+    line: int | None = None,
+    index: int | None = None,
+) -> Issue:
     """A record rule's issue with the rule's severity, made without ``Issue``'s converters."""
-    return checked(Issue, (rule, severity_of(rule), message, path, rid, None, None, None, ()))  # type: ignore[no-any-return]
+    return checked(Issue, (rule, severity_of(rule), message, path, rid, file, line, index, ()))  # type: ignore[no-any-return]
 
 
 def encodable(text: str) -> bool:

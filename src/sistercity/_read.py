@@ -99,6 +99,7 @@ _JSON_SPACE: Final = b" \t\r\n"
 _MANY_BRACKETS: Final = 200
 _DIGITS_AS_ZERO: Final = bytes.maketrans(b"0123456789", b"0" * 10)
 _LONG_DIGITS: Final = b"0" * 19
+_CONTAINERS: Final = (dict, list)
 _INT64: Final = (-(2**63), 2**63 - 1)
 _WS: Final = re.compile(r"[ \t\n\r]*")
 
@@ -161,7 +162,7 @@ class Item:
     def id(self) -> str | None:
         """The record's ``id`` when it has a string one."""
         raw = self.raw
-        if isinstance(raw, Mapping):
+        if type(raw) is dict or isinstance(raw, Mapping):
             rid = raw.get("id")
             if isinstance(rid, str):
                 return rid
@@ -198,15 +199,19 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     >>> parse_json(b'{"parties": [{"name": "A", "name": "B"}]}')[1]
     ('$.parties[0]', "the key 'name' appears twice in one object")
     """
-    if (
-        _LONG_DIGITS in data.translate(_DIGITS_AS_ZERO)
-        or data.count(b"[") + data.count(b"{") >= _MANY_BRACKETS  # perhaps nested too deep
-    ):
-        return _parse_exactly(data)
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return _parse_exactly(data)
+    long_digits = _LONG_DIGITS in data.translate(_DIGITS_AS_ZERO)
+    if not long_digits:
+        # the common case, a line as orjson writes it (sistercity's own output, compact JSON):
+        # parsed and written back to the same bytes, so no key repeats (see below), and
+        # written at all, so no deeper than orjson's writer goes (254 < MAX_DEPTH)
+        try:
+            value = orjson.loads(data)
+            if orjson.dumps(value) == data and type(value) in _CONTAINERS:
+                return value, None
+        except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+            return _parse_exactly(data)
+    if long_digits or data.count(b"[") + data.count(b"{") >= _MANY_BRACKETS:
+        return _parse_exactly(data)  # perhaps an integer past 64 bits, or nested too deep
     if _may_repeat_a_key(data, value):
         return _parse_exactly(data)
     return value, None

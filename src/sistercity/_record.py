@@ -28,7 +28,6 @@ from ._fields import (
     _LEVELS,
     _PARTY_KEYS,
     _SPACE,
-    _WIKIDATA,
     SPANS,
     SUBDIVISIONS,
     FieldCheck,
@@ -434,7 +433,26 @@ _MUNICIPALITY: Final = PlaceLevel.MUNICIPALITY.value
 _NFC: Final = unicodedata.normalize
 _CONTROL_SEARCH: Final = _CONTROL.search
 _SPACE_SEARCH: Final = _SPACE.search
-_WIKIDATA_MATCH: Final = _WIKIDATA.fullmatch
+
+
+# Fast paths with str methods (one call each, where a regex search costs several times more),
+# each falling back to the full pass's own test when it cannot vouch. ``isprintable()`` is
+# False for every control character (category Cc), every lone surrogate and every white space
+# but " ", so a printable text is encodable and holds no control; one without " " holds no
+# white space either.
+
+
+def _plain_id(text: str) -> bool:
+    """A printable id with no space: encodable, no white space (else ask :func:`_id_ok`)."""
+    return text.isprintable() and " " not in text
+
+
+def _id_ok(text: str) -> bool:
+    return encodable(text) and _SPACE_SEARCH(text) is None
+
+
+def _name_ok(text: str) -> bool:
+    return encodable(text) and _CONTROL_SEARCH(text) is None
 
 
 def _former_names_ok(former: object) -> bool:
@@ -448,12 +466,7 @@ def _former_names_ok(former: object) -> bool:
         if not item.keys() <= _QUICK_FORMER_KEYS and not plain_extensions(item, _QUICK_FORMER_KEYS):
             return False
         name = item.get("name")
-        if (
-            type(name) is not str
-            or not (name.isascii() or encodable(name))
-            or not name.strip()
-            or _CONTROL_SEARCH(name) is not None
-        ):
+        if type(name) is not str or not (name.isprintable() or _name_ok(name)) or not name.strip():
             return False
         country = item.get("country")
         if country is not None and (type(country) is not str or country not in _KNOWN_COUNTRIES):
@@ -479,25 +492,28 @@ def _former_names_ok(former: object) -> bool:
     return True
 
 
-def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | None:
+def quick_check(
+    raw: object,
+    today: dt.date,
+    file: str | None = None,
+    line: int | None = None,
+    index: int | None = None,
+) -> tuple[list[Issue], Summary] | None:
     """The issues and summary of a record that breaks no error rule, quickly; else ``None``.
 
     ``None`` says only "ask the full pass" (:func:`check_and_summarise`), which gives the same
     answer as this whenever this gives one. The issues can be only the warnings
-    ``future-date``, ``missing-reason`` and ``missing-source``. (The checks are written out
-    in line, not called: a call per value would cost as much as the checking.)
+    ``future-date``, ``missing-reason`` and ``missing-source``, located at ``file``, ``line``
+    and ``index`` when they are given (the full pass's issues are located by the caller).
+    (The checks are written out in line, not called: a call per value would cost as much as
+    the checking.)
     """
     if type(raw) is not dict:
         return None
     # Keys: each known key read with a value counts one; when the count is the dict's length,
     # no other key is there (the quick answer). Otherwise the keys are looked at one by one.
     rid = raw.get("id")
-    if (
-        type(rid) is not str
-        or not 1 <= len(rid) <= 200
-        or not (rid.isascii() or encodable(rid))
-        or _SPACE_SEARCH(rid) is not None
-    ):
+    if type(rid) is not str or not 1 <= len(rid) <= 200 or not (_plain_id(rid) or _id_ok(rid)):
         return None
     kind_raw = raw.get("kind")
     if type(kind_raw) is not str:
@@ -532,8 +548,7 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
             type(supersedes) is not str
             or supersedes == rid
             or not 1 <= len(supersedes) <= 200
-            or not (supersedes.isascii() or encodable(supersedes))
-            or _SPACE_SEARCH(supersedes) is not None
+            or not (_plain_id(supersedes) or _id_ok(supersedes))
         ):
             return None
         found += 1
@@ -558,12 +573,7 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
             return None
         found = 2
         name = party.get("name")
-        if (
-            type(name) is not str
-            or not (name.isascii() or encodable(name))
-            or not name.strip()
-            or _CONTROL_SEARCH(name) is not None
-        ):
+        if type(name) is not str or not (name.isprintable() or _name_ok(name)) or not name.strip():
             return None
         country = party.get("country")
         if type(country) is not str or country not in _CURRENT_COUNTRIES:
@@ -601,7 +611,12 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
             if len(party) != found and not plain_extensions(party, _QUICK_PARTY_KEYS):
                 return None
         if wikidata is not None:
-            if type(wikidata) is not str or _WIKIDATA_MATCH(wikidata) is None:
+            if type(wikidata) is not str or not (
+                wikidata[1:].isdigit()
+                and wikidata[:1] == "Q"
+                and wikidata[1] != "0"
+                and wikidata.isascii()
+            ):
                 return None
             keys.append(wikidata)
             place_ids.append((wikidata, country))
@@ -617,7 +632,7 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
     # events
     issues: list[Issue] = []
     today_day = today.toordinal()
-    names: list[tuple[str, ...]] | None = None
+    names: list[tuple[str, str, str | None]] | None = None
     state = 0
     outcome: tuple[int, bool] | tuple[()] = ()
     active = False  # after the last event known today
@@ -626,9 +641,9 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
     end: int | None = None
     signed = False
     span: tuple[int, int] | None = None
-    index = -1
+    n_event = -1
     for event in events:
-        index += 1
+        n_event += 1
         if type(event) is not dict:
             return None
         found = 1
@@ -650,60 +665,64 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
                 return None
             if span[0] > latest_start:
                 latest_start = span[0]
-        by = event.get("by")
+        by = reason = None
         actor = -1
-        if by is not None:
-            found += 1
-            if type(by) is not str:
-                return None
-            if by.isascii():
-                wanted = by  # ASCII text is NFC already
-            elif encodable(by):
-                wanted = _NFC("NFC", by)
-            else:
-                return None
-            if names is None:
-                names = _names(parties)
-            for i, these in enumerate(names):
-                if wanted in these:
-                    if actor >= 0:
-                        return None
-                    actor = i
-            if actor < 0:
-                return None
-        reason = event.get("reason")
-        if reason is not None:
-            if type(reason) is not str or not (reason.isascii() or encodable(reason)):
-                return None
-            found += 1
-        source = event.get("source")
-        if source is not None:
-            if type(source) is not str or not (source.isascii() or encodable(source)):
-                return None
-            if source.strip():
-                sourced = True
-            found += 1
-        if len(event) != found:  # else no other key is there: no act key to read
-            for text_key in _ACT_TEXTS:  # body, condition: optional text, as reason
-                text = event.get(text_key)
-                if text is not None:
-                    if type(text) is not str or not (text.isascii() or encodable(text)):
-                        return None
-                    found += 1
-            for date_key in _ACT_DATES:  # decided, announced: partial dates, as date
-                when = event.get(date_key)
-                if when is not None:
-                    if type(when) is not str:
-                        return None
-                    when_span = SPANS.get(when) or date_span(when)
-                    if when_span is None:
-                        return None
-                    # decided-after-effective: the full pass words it
-                    if date_key == "decided" and span is not None and span[1] < when_span[0]:
-                        return None
-                    found += 1
-            if len(event) != found and not plain_extensions(event, _QUICK_EVENT_KEYS):
-                return None
+        size = len(event)
+        if size != found:  # else no other key is there: none of the rarer keys to read
+            by = event.get("by")
+            if by is not None:
+                found += 1
+                if type(by) is not str:
+                    return None
+                if by.isascii():
+                    wanted = by  # ASCII text is NFC already
+                elif encodable(by):
+                    wanted = _NFC("NFC", by)
+                else:
+                    return None
+                if names is None:
+                    names = _names(parties)
+                qualified = wanted[-1:] == ")"
+                for i, (nfc, country, wikidata) in enumerate(names):
+                    if wanted in (nfc, wikidata) or (qualified and wanted == f"{nfc} ({country})"):
+                        if actor >= 0:
+                            return None
+                        actor = i
+                if actor < 0:
+                    return None
+            reason = event.get("reason")
+            if reason is not None:
+                if type(reason) is not str or not (reason.isascii() or encodable(reason)):
+                    return None
+                found += 1
+            source = event.get("source")
+            if source is not None:
+                if type(source) is not str or not (source.isascii() or encodable(source)):
+                    return None
+                if source.strip():
+                    sourced = True
+                found += 1
+            if size != found:  # else no act key to read
+                for text_key in _ACT_TEXTS:  # body, condition: optional text, as reason
+                    text = event.get(text_key)
+                    if text is not None:
+                        if type(text) is not str or not (text.isascii() or encodable(text)):
+                            return None
+                        found += 1
+                for date_key in _ACT_DATES:  # decided, announced: partial dates, as date
+                    when = event.get(date_key)
+                    if when is not None:
+                        if type(when) is not str:
+                            return None
+                        when_span = SPANS.get(when) or date_span(when)
+                        if when_span is None:
+                            return None
+                        # decided-after-effective: the full pass words it
+                        if date_key == "decided" and span is not None and span[1] < when_span[0]:
+                            return None
+                        found += 1
+                if size != found and not plain_extensions(event, _QUICK_EVENT_KEYS):
+                    return None
         outcome = STEPS.get((n, state, code, actor, by is not None))  # type: ignore[assignment]
         if outcome is None:
             outcome = step(n, state, code, actor, by is not None)
@@ -712,9 +731,13 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
         state = outcome[0]
         # warnings, in the full pass's order
         if span is not None and span[0] > today_day:
-            issues.append(_warning(rid, *_future_date(f"$.events[{index}]", date, today)))
+            issues.append(
+                _warning(rid, *_future_date(f"$.events[{n_event}]", date, today), file, line, index)
+            )
         if code in _NEEDS_REASON and (reason is None or not reason.strip()):
-            issues.append(_warning(rid, *_missing_reason(f"$.events[{index}]", type_raw)))
+            issues.append(
+                _warning(rid, *_missing_reason(f"$.events[{n_event}]", type_raw), file, line, index)
+            )
         # the summary: the period (lifecycle.period) and the status today (last_known)
         if code == _SIGNED:
             if not signed:
@@ -727,21 +750,32 @@ def quick_check(raw: object, today: dt.date) -> tuple[list[Issue], Summary] | No
     if outcome and span is None:
         active = outcome[1]  # an undated last event is known today
     if not sourced:
-        issues.append(_warning(rid, *_MISSING_SOURCE))
+        issues.append(_warning(rid, *_MISSING_SOURCE, file, line, index))
     return issues, (rid, kind, tuple(keys), tuple(place_ids), start, end, supersedes, active)
 
 
-def _names(parties: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    """The texts that name each party in a ``by`` (as the full pass makes them)."""
+def _names(parties: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    """What names each party in a ``by``, as the full pass reads it.
+
+    For each party: its name in NFC, its country (``by`` may be ``"NAME (CC)"``) and its
+    Wikidata id.
+    """
     out = []
     for party in parties:
         name = party["name"]
-        nfc = name if name.isascii() else _NFC("NFC", name)
-        names: tuple[str, ...] = (nfc, f"{nfc} ({party['country']})")
-        wikidata = party.get("wikidata")
-        out.append((*names, wikidata) if wikidata is not None else names)
+        out.append(
+            (name if name.isascii() else _NFC("NFC", name), party["country"], party.get("wikidata"))
+        )
     return out
 
 
-def _warning(rid: str, rule: str, path: str, message: str) -> Issue:
-    return issue(rule, path, message, rid)
+def _warning(
+    rid: str,
+    rule: str,
+    path: str,
+    message: str,
+    file: str | None,
+    line: int | None,
+    index: int | None,
+) -> Issue:
+    return issue(rule, path, message, rid, file, line, index)

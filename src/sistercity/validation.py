@@ -257,10 +257,10 @@ class Validation:
             if self._memo is not None:
                 return self._recall(seq, item, self._memo)
             # most records: the quick check vouches for them (warnings at most)
-            quick = quick_check(item.raw, self.today)
+            quick = quick_check(item.raw, self.today, item.file, item.line, item.index)
             if quick is not None:
-                warnings, quick_summary = quick
-                issues = [_located(i, item) for i in warnings if self._keep(i)] if warnings else []
+                warnings, quick_summary = quick  # located already
+                issues = [i for i in warnings if self._keep(i)] if warnings else []
                 if self.collection is not None:
                     self.collection.add_read(quick_summary, item.file, item.line, item.index, seq)
                 return Outcome(seq, item, issues, None, False)
