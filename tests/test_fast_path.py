@@ -20,6 +20,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -441,13 +442,28 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b or (a != a and b != b))
 
 
-def _run_both(versions: tuple[list[Any], list[Any]], memo: RecordMemo | None) -> list[Any]:
-    """What two validation runs (one per version) find, item by item, then at the end."""
+def _line(raw: Any) -> bytes | None:
+    """The JSON Lines text of ``raw`` as a reader gives it (``Item.text``), if JSON holds it."""
+    try:
+        text = orjson.dumps(raw)
+    except TypeError:
+        return None
+    return text if _same(orjson.loads(text), raw) else None
+
+
+def _run_both(
+    versions: tuple[list[Any], list[Any]], memo: RecordMemo | None, *, texts: bool = False
+) -> list[Any]:
+    """What two validation runs (one per version) find, item by item, then at the end.
+
+    With ``texts``, each item carries its JSON text, as the JSON Lines reader gives it.
+    """
     found: list[Any] = []
     for name, raws in zip(("old.jsonl", "new.jsonl"), versions, strict=True):
         run = Validation(today=TODAY, memo=memo)
         for index, raw in enumerate(raws):
-            item = Item(raw, name, index + 1, index)
+            text = _line(raw) if texts else None
+            item = Item(raw, name, index + 1, index, text=text)
             outcome = run.check(item)
             assert outcome.item is item
             kept = outcome.kept
@@ -466,6 +482,31 @@ def test_the_record_memo_finds_what_the_record_pass_finds(
     its own file), every outcome and both summaries are those of two runs without it, for
     equal copies, reordered keys, lookalike values, changed and hostile records alike."""
     assert _run_both(versions, RecordMemo(TODAY)) == _run_both(versions, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(two_versions())
+def test_the_record_memo_finds_the_same_through_line_texts(
+    versions: tuple[list[Any], list[Any]],
+) -> None:
+    """The same, with records read from JSON Lines: the memo keeps and compares each record's
+    line (``Item.text``) instead of packing it; what it recalls is still what the record pass
+    finds."""
+    with_texts = _run_both(versions, RecordMemo(TODAY), texts=True)
+    assert with_texts == _run_both(versions, None)
+
+
+def test_a_record_read_from_a_line_is_recalled_by_its_text() -> None:
+    raw = copy.deepcopy(VALID)
+    text = orjson.dumps(raw)
+    memo = RecordMemo(TODAY)
+    first = memo.check(raw, text)
+    assert first[0] is not None and first[0].json and first[0].packed is text
+    assert first[0] == raw and first[0].unpacked() == raw
+    assert memo.check(copy.deepcopy(raw), bytes(text))[0] is first[0]
+    spaced = orjson.dumps(raw, option=orjson.OPT_INDENT_2)  # the same record, another text
+    assert memo.check(copy.deepcopy(raw), spaced)[0] is not first[0]
+    assert memo.check(copy.deepcopy(raw))[0] is not first[0]  # packed: another form
 
 
 def test_the_record_memo_recalls_only_the_same_record() -> None:

@@ -144,6 +144,8 @@ class Item:
     cannot be read at all, which counts as one record), ``file`` the name it was read from
     (``-`` for standard input). ``raw`` is the record only when ``issue`` is ``None``; with an
     issue it is what could be parsed (or ``None``), kept so that the issue can name the id.
+    ``text`` is the JSON Lines line that ``raw`` was parsed from (bytes, without trailing white
+    space), for a readable record of a JSON Lines file; else ``None``.
     """
 
     raw: Any
@@ -152,6 +154,7 @@ class Item:
     index: int | None
     format: Format = Format.JSONL
     issue: Issue | None = None
+    text: bytes | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def readable(self) -> bool:
@@ -665,7 +668,7 @@ def _read_jsonl(src: _Input, name: str) -> Iterator[Item]:
             return
         value, problem = parse_json(body)
         if problem is None:
-            yield Item(value, name, number, index, Format.JSONL)
+            yield Item(value, name, number, index, Format.JSONL, None, body)
         else:
             # the value (when it parsed) is kept so that the issue can name the record's id
             yield Item(value, name, number, index, Format.JSONL, _malformed(*problem))

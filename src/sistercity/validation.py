@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
+import orjson
 
 from ._agreements import Agreement
 from ._catalogue import RULES, UNIGNORABLE, RuleSelection, run_custom
@@ -84,11 +85,12 @@ class PackedRecord(Mapping[str, Any]):
     in practice too, as read from one format; one that does not is only checked again.)
     """
 
-    __slots__ = ("_raw", "id", "packed")
+    __slots__ = ("_raw", "id", "json", "packed")
 
-    def __init__(self, rid: str, packed: bytes) -> None:
+    def __init__(self, rid: str, packed: bytes, *, json: bool = False) -> None:
         self.id = rid
         self.packed = packed
+        self.json = json  # packed is the JSON text the record was read from, not marshal's
         self._raw: dict[str, Any] | None = None
 
     @classmethod
@@ -105,7 +107,8 @@ class PackedRecord(Mapping[str, Any]):
         """The record dict (unpacked once, then kept)."""
         raw = self._raw
         if raw is None:
-            raw = self._raw = marshal.loads(self.packed)
+            packed = self.packed
+            raw = self._raw = orjson.loads(packed) if self.json else marshal.loads(packed)
         return raw
 
     def __getitem__(self, key: str) -> Any:
@@ -167,23 +170,29 @@ class RecordMemo:
         # id -> (packed record, issues, summary) of the first record checked with that id
         self._seen: dict[str, tuple[PackedRecord, list[Issue], Summary | None]] = {}
 
-    def check(self, raw: Any) -> tuple[PackedRecord | None, list[Issue], Summary | None]:
+    def check(
+        self, raw: Any, text: bytes | None = None
+    ) -> tuple[PackedRecord | None, list[Issue], Summary | None]:
         """``check_and_summarise(raw)``'s issues and summary, once for records that pack alike.
 
-        Returns ``(kept, issues, summary)``: ``kept`` is the record packed (the one checked
-        first when it packs alike; ``None`` when it cannot be packed). The issues are the
-        record pass's, unfiltered and not located: treat them as read-only.
+        ``text``, when given, is the JSON text ``raw`` was parsed from (an :class:`Item`'s
+        ``text``): kept as it is, it stands for the packed form (equal texts parse to one
+        value), and nothing is packed. Returns ``(kept, issues, summary)``: ``kept`` is the
+        record packed (the one checked first when it packs alike; ``None`` when it cannot be
+        packed). The issues are the record pass's, unfiltered and not located: treat them as
+        read-only.
         """
-        packed = _pack(raw)
+        json = text is not None and type(raw) is dict and type(raw.get("id")) is str
+        packed = text if json else _pack(raw)
         if packed is None:
             found, _, summary = check_and_summarise(raw, today=self.today)
             return None, found, summary
         rid = raw["id"]
         seen = self._seen.get(rid)
-        if seen is not None and seen[0].packed == packed:
+        if seen is not None and seen[0].packed == packed and seen[0].json == json:
             return seen
         found, _, summary = check_and_summarise(raw, today=self.today)
-        kept = PackedRecord(rid, packed)
+        kept = PackedRecord(rid, packed, json=json)
         if seen is None:
             self._seen[rid] = (kept, found, summary)
         return kept, found, summary
@@ -271,7 +280,7 @@ class Validation:
 
     def _recall(self, seq: int, item: Item, memo: RecordMemo) -> Outcome:
         """:meth:`check` of a readable item through the memo (a run that builds nothing)."""
-        kept, found, summary = memo.check(item.raw)
+        kept, found, summary = memo.check(item.raw, item.text)
         return self._outcome(seq, item, found, None, summary, kept)
 
     def _outcome(
