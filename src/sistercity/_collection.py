@@ -373,10 +373,7 @@ class CollectionCheck:
         found = self._ids.setdefault(rid, seq)
         if found != seq:
             _append(self._ids, rid, seq)
-        if len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str:  # most: two ids
-            group = keys if keys[0] <= keys[1] else (keys[1], keys[0])
-        else:
-            group = _group_of(keys)
+        group = _group_of(keys)
         found = self._groups.setdefault(group, seq)
         if found != seq:
             _append(self._groups, group, seq)
