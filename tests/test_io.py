@@ -602,14 +602,19 @@ def test_fast_parse_agrees_with_the_reference_on_compact_text(value: Any, ascii:
 
 
 @pytest.mark.parametrize("depth", [253, 254, 255, 256, 257, 300])
-@pytest.mark.parametrize("number", ["1", str(2**63 - 1), str(2**63), str(2**64 - 1), str(2**64)])
+@pytest.mark.parametrize(
+    "number",
+    [str(n) for n in (1, 2**53 - 1, 2**53, -(2**53) - 1, 2**63 - 1, 2**63, -(2**63), -(2**63) - 1)]
+    + [str(2**64 - 1), str(2**64), str(10**30)],
+)
 def test_compact_text_at_the_limits_agrees_with_the_reference(depth: int, number: str) -> None:
-    """The quick path's two proofs hold at their edges: nesting around orjson's writer limit
-    and MAX_DEPTH, integers around the signed and unsigned 64-bit limits."""
+    """The quick path's proofs hold at their edges: nesting around orjson's writer limit and
+    MAX_DEPTH; integers around the writer's strict limit (2**53, past which the quick path
+    hands over to the reference) and the signed and unsigned 64-bit limits."""
     text = ('{"x-deep":' + "[" * (depth - 1) + number + "]" * (depth - 1) + "}").encode()
     fast = recordio.parse_json(text)
     assert fast == sistercity._read._parse_exactly(text)
-    assert (fast[1] is None) == (depth <= recordio.MAX_DEPTH and int(number) < 2**63)
+    assert (fast[1] is None) == (depth <= recordio.MAX_DEPTH and -(2**63) <= int(number) < 2**63)
 
 
 def test_jsonl_error_columns_count_from_the_start_of_the_line() -> None:

@@ -202,20 +202,25 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     >>> parse_json(b'{"parties": [{"name": "A", "name": "B"}]}')[1]
     ('$.parties[0]', "the key 'name' appears twice in one object")
     """
-    long_digits = _LONG_DIGITS in data.translate(_DIGITS_AS_ZERO)
-    if not long_digits:
+    try:
+        value = orjson.loads(data)
+        # written with integers held to JavaScript's safe range, so that an integer past 64
+        # bits, which orjson reads as a float or (up to 2**64) as an unsigned int, never
+        # writes back to its own text
+        written = orjson.dumps(value, option=orjson.OPT_STRICT_INTEGER)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _parse_exactly(data)
+    if written == data and type(value) in _CONTAINERS:
         # the common case, a line as orjson writes it (sistercity's own output, compact JSON):
-        # parsed and written back to the same bytes, so no key repeats (see below), and
-        # written at all, so no deeper than orjson's writer goes (254 < MAX_DEPTH)
-        try:
-            value = orjson.loads(data)
-            if orjson.dumps(value) == data and type(value) in _CONTAINERS:
-                return value, None
-        except (orjson.JSONDecodeError, orjson.JSONEncodeError):
-            return _parse_exactly(data)
-    if long_digits or data.count(b"[") + data.count(b"{") >= _MANY_BRACKETS:
+        # parsed and written back to the same bytes, so no key repeats (see below), no
+        # integer is out of range, and no deeper than orjson's writer goes (254 < MAX_DEPTH)
+        return value, None
+    if (
+        _LONG_DIGITS in data.translate(_DIGITS_AS_ZERO)
+        or data.count(b"[") + data.count(b"{") >= _MANY_BRACKETS
+    ):
         return _parse_exactly(data)  # perhaps an integer past 64 bits, or nested too deep
-    if _may_repeat_a_key(data, value):
+    if _may_repeat_a_key(data, value, written):
         return _parse_exactly(data)
     return value, None
 
@@ -235,12 +240,10 @@ def parse_json(data: bytes) -> tuple[Any, tuple[str, str] | None]:
 _JSON_SPACE_BYTES: Final = b" \t\r\n"
 
 
-def _may_repeat_a_key(data: bytes, value: Any) -> bool:
+def _may_repeat_a_key(data: bytes, value: Any, written: bytes) -> bool:
+    """Whether a key may repeat in ``data``, parsed as ``value`` and written back as ``written``."""
     kind = type(value)
     if kind is not dict and kind is not list:
-        return False
-    written = orjson.dumps(value)
-    if written == data:
         return False
     keys_at_most = data.translate(None, _JSON_SPACE_BYTES).count(b'":')
     if b"\\" in data or b"\\" in written:
