@@ -135,7 +135,7 @@ def format_of(path: str | os.PathLike[str], format: Format | str | None = None) 
     )
 
 
-@attrs.frozen
+@attrs.define
 class Item:
     """One record as read: its raw JSON value, or the issue that says why it is unreadable.
 
@@ -146,6 +146,9 @@ class Item:
     issue it is what could be parsed (or ``None``), kept so that the issue can name the id.
     ``text`` is the JSON Lines line that ``raw`` was parsed from (bytes, without trailing white
     space), for a readable record of a JSON Lines file; else ``None``.
+
+    Not frozen: the reader makes one per record, and a frozen ``attrs`` class costs about three
+    times as much to make (each field set through ``object.__setattr__``).
     """
 
     raw: Any

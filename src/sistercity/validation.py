@@ -50,7 +50,7 @@ __all__ = [
 Day = dt.date | str | PartialDate
 
 
-@attrs.frozen
+@attrs.define
 class Outcome:
     """What the record rules found in one record.
 
@@ -59,7 +59,8 @@ class Outcome:
     the record is constructible; ``invalid`` says whether the record is invalid so far (a
     collection error found at the end may still make it so: see :meth:`Validation.finish`).
     ``kept`` is the record as a :class:`RecordMemo` keeps it (a :class:`PackedRecord` equal to
-    ``item.raw``) in a run that has one, else ``None``.
+    ``item.raw``) in a run that has one, else ``None``. Not frozen, like
+    :class:`~sistercity.io.Item`: one is made per record.
     """
 
     seq: int
