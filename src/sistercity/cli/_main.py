@@ -134,12 +134,15 @@ class _Validation:
             entry["records"] = self.run.records - before
 
     def check(self, items: Iterable[recordio.Item]) -> None:
+        check, progress = self.run.check, self.progress
+        report_issue, report_record = self.reporter.issue, self.reporter.record
         for item in items:
-            outcome = self.run.check(item)
-            self.progress.tick(self.run.records)
+            outcome = check(item)
+            if progress.enabled:
+                progress.tick(outcome.seq + 1)
             for issue in outcome.issues:
-                self.reporter.issue(issue)
-            self.reporter.record(outcome)
+                report_issue(issue)
+            report_record(outcome)
 
     def finish(self) -> int:
         self.progress.done()

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
-from .._report import Issue, RecordRef, SisterCityError
+from .._report import Issue, RecordRef, Severity, SisterCityError
 from .._text import printable, xml_text
 from ..validation import Outcome
 
@@ -40,11 +40,11 @@ def write(stream: IO[str], text: str) -> None:
 
     Raises :class:`OutputError` when the stream cannot be written (``BrokenPipeError`` as is).
     """
-    encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         try:
             stream.write(text)
         except UnicodeEncodeError:
+            encoding = getattr(stream, "encoding", None) or "utf-8"
             stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
     except BrokenPipeError:
         raise
@@ -99,19 +99,24 @@ class Locator:
 
 def issue_json(issue: Issue) -> dict[str, Any]:
     """The JSON form of an issue in a report."""
+    records = issue.records
     return {
         "rule": issue.rule,
-        "severity": issue.severity.value,
+        "severity": _SEVERITY_TEXT[issue.severity],
         "message": issue.message,
         "path": issue.path,
         "id": issue.id,
         "file": issue.file,
         "line": issue.line,
         "index": issue.index,
-        "records": [
-            {"id": r.id, "file": r.file, "line": r.line, "index": r.index} for r in issue.records
-        ],
+        "records": [{"id": r.id, "file": r.file, "line": r.line, "index": r.index} for r in records]
+        if records
+        else [],
     }
+
+
+# the text of each severity, looked up: an enum's ``.value`` is a property, ten times slower
+_SEVERITY_TEXT: Final = {member: member.value for member in Severity}
 
 
 class Progress:
@@ -212,9 +217,8 @@ class JsonReporter(Reporter):
         write(out, '{\n  "issues": [')
 
     def issue(self, issue: Issue) -> None:
-        body = _json(issue_json(issue), orjson.OPT_INDENT_2).decode()
-        body = body.replace("\n", "\n    ")
-        write(self.out, ("," if self.count else "") + "\n    " + body)
+        body = _json(issue_json(issue), orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        write(self.out, (",\n    " if self.count else "\n    ") + body.decode())
         self.count += 1
 
     def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
