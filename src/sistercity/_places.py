@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -92,6 +92,11 @@ def _optional_date(value: PartialDate | str | None) -> PartialDate | None:
     return PartialDate(value)
 
 
+#: Each level's text, looked up: ``PlaceLevel.value`` is a property, ten times slower, and
+#: :attr:`City.key` is read for every party of every agreement a ``Registry`` indexes.
+_LEVEL_TEXT: Final = {member: member.value for member in PlaceLevel}
+
+
 def _level(value: PlaceLevel | str) -> PlaceLevel:
     """A level in the vocabulary; any other value is kept for the rules to name."""
     if not isinstance(value, str):  # as _agreements._lenient: only text is looked up
@@ -164,7 +169,7 @@ class City:
             self.name,
             self.country,
             self.subdivision,
-            self.level.value,
+            _LEVEL_TEXT[self.level],
             self.wikidata,
             self.geonames,
         )
