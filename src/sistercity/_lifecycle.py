@@ -22,6 +22,7 @@ __all__ = [
     "Transition",
     "last_known",
     "period",
+    "refusal",
     "replay",
     "step",
 ]
@@ -181,8 +182,8 @@ STEPS: dict[tuple[int, int, int, int, bool], Outcome] = {}
 _STEPS_MAX: Final = 1 << 16
 
 
-def _decode(n: int, state: int) -> Machine:
-    machine = Machine(n)
+def _decode(n: int, state: int, labels: Sequence[str] | None = None) -> Machine:
+    machine = Machine(n, labels)
     machine.started = bool(state & 1)
     machine.ended = bool(state & 2)
     machine.signed = {i for i in range(n) if state >> (2 + i) & 1}
@@ -218,6 +219,23 @@ def step(n: int, state: int, event: int, actor: int, has_by: bool) -> Outcome:
         STEPS.clear()
     STEPS[n, state, event, actor, has_by] = outcome
     return outcome
+
+
+def refusal(
+    n: int, state: int, event: int, actor: int, has_by: bool, labels: Sequence[str]
+) -> tuple[str, str]:
+    """Why :func:`step` refuses an event: :meth:`Machine.step`'s ``(rule, message)``.
+
+    ``labels`` name the parties in the message, as in :class:`Machine`.
+
+    >>> refusal(2, 0, EVENT_CODES["renewed"], -1, False, ["Kiel", "Coventry"])
+    ('event-before-signing', "'renewed' before any party signed")
+    """
+    machine = _decode(n, state, labels)
+    refused = machine.step(_EVENT_OF_CODE[event], None if actor < 0 else actor, has_by)
+    if refused is None:
+        raise ValueError("refusal() of an event that the lifecycle accepts")
+    return refused
 
 
 def replay(

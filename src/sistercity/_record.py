@@ -40,12 +40,12 @@ from ._fields import (
     subdivision_country,
 )
 from ._identity import PlaceKey, key_text, name_key
-from ._lifecycle import EVENT_CODES, STEPS, Machine, last_known, period, step
+from ._lifecycle import EVENT_CODES, STEPS, last_known, period, refusal, step
 from ._places import City, freeze_extensions
 from ._report import Issue
 from ._terms import kind_for_term
 from ._trusted import checked
-from ._vocab import AgreementKind, EventType, PlaceLevel, Status
+from ._vocab import AgreementKind, EventType, PlaceLevel
 
 __all__ = ["Summary", "check_and_summarise", "check_record", "full_check", "quick_check"]
 
@@ -195,7 +195,8 @@ def full_check(
     parties_raw = raw.get("parties")
     cities: list[City | None] = []
     party_keys: list[PlaceKey] = []
-    statuses: list[Status] = []
+    # whether the agreement is active after each event the lifecycle accepts (for the summary)
+    active_after: list[bool] = []
     names: list[tuple[str, ...]] = []
     if parties_raw is None:
         check.missing("$.parties", "parties")
@@ -234,8 +235,8 @@ def full_check(
     if events_raw is not None and not isinstance(events_raw, list | tuple):
         check.wrong_type("$.events", "events", "an array", events_raw)
         events_raw = None
-    # (type, actor, has by, path of the event) for the lifecycle
-    steps: list[tuple[EventType, int | None, bool, str]] = []
+    # (event code, actor or -1, has by, path of the event) for the lifecycle
+    steps: list[tuple[int, int, bool, str]] = []
     latest_start: dt.date | None = None
     latest_start_at = -1
     for index, event_raw in enumerate(events_raw or ()):
@@ -284,20 +285,28 @@ def full_check(
         if kind_e in (EventType.SUSPENDED, EventType.TERMINATED) and parts["reason"] is None:
             check.add(*_missing_reason(base, kind_e.value))
         if kind_e is not None:
-            steps.append((kind_e, actor, by is not None, base))
+            # EVENT_CODES is keyed by the values, which the str enum's members equal
+            steps.append(
+                (EVENT_CODES[kind_e], -1 if actor is None else actor, by is not None, base)
+            )
             event_parts.append((kind_e, date, by, parts))
     if isinstance(parties_raw, list | tuple) and parties_raw:
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
-        # the lifecycle machine of ``replay``, stepped directly: an event outside the
-        # vocabulary is skipped, an invalid one is reported and changes nothing
-        labels = [ns[0] if ns else "" for ns in names]
-        machine = Machine(len(parties_raw), labels)
-        for kind_e, actor, has_by, base in steps:
-            problem = machine.step(kind_e, actor, has_by)
-            if problem is not None:
-                check.add(problem[0], f"{base}.type", problem[1])
-            elif summarise:
-                statuses.append(machine.status)
+        # the lifecycle machine of ``replay``, stepped as its remembered state codes: an event
+        # outside the vocabulary is skipped, an invalid one is reported and changes nothing
+        n = len(parties_raw)
+        state = 0
+        for code, actor, has_by, base in steps:
+            outcome = STEPS.get((n, state, code, actor, has_by))
+            if outcome is None:
+                outcome = step(n, state, code, actor, has_by)
+            if outcome:
+                state = outcome[0]
+                active_after.append(outcome[1])
+            else:
+                labels = [ns[0] if ns else "" for ns in names]
+                rule, message = refusal(n, state, code, actor, has_by, labels)
+                check.add(rule, f"{base}.type", message)
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
     sources_given = sources_raw is not None and not (
         isinstance(sources_raw, list | tuple) and not sources_raw
@@ -310,7 +319,7 @@ def full_check(
     summary: Summary | None = None
     if summarise:
         summary = _summary(
-            rid, kind, party_keys, parties_raw, event_parts, statuses, supersedes, today
+            rid, kind, party_keys, parties_raw, event_parts, active_after, supersedes, today
         )
     if not build:
         return check.issues, None, summary
@@ -355,7 +364,7 @@ def _summary(
     keys: list[PlaceKey],
     parties_raw: Any,
     event_parts: list[tuple[EventType, PartialDate | None, str | None, dict[str, Any]]],
-    statuses: list[Status],
+    active_after: list[bool],
     supersedes: str | None,
     today: dt.date | None,
 ) -> Summary:
@@ -374,7 +383,7 @@ def _summary(
     start, end = period(types, earliest, latest)
     now = dt.date.today() if today is None else today
     last = last_known(latest, now, now)
-    active = last >= 0 and statuses[last] is Status.ACTIVE
+    active = last >= 0 and active_after[last]
     return (
         rid,
         kind,
