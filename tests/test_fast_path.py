@@ -36,7 +36,7 @@ from sistercity._fields import (
 )
 from sistercity._read import Item
 from sistercity._record import check_record, full_check, quick_check
-from sistercity.strategies import broken_cases, broken_records, records
+from sistercity.strategies import broken_cases, broken_records, partial_dates, records
 from sistercity.validation import PackedRecord, RecordMemo, Validation
 
 TODAY = dt.date(2025, 6, 1)
@@ -159,6 +159,40 @@ def test_the_date_cache_stays_bounded() -> None:
         _, agreement = check_record(raw, today=TODAY)
         assert agreement is not None and str(agreement.events[0].date) == text
         assert len(_fields._DATES) <= _fields._DATES_MAX
+
+
+class _DateText(str):
+    """A str subclass: the pass reads it through PartialDate, as any value it does not cache."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        partial_dates().map(str),
+        partial_dates().map(lambda date: _DateText(str(date))),
+        st.text(alphabet="0123456789-?~%x ", max_size=12),
+        st.sampled_from(["1962-02-29", "2000-02-29", "0000", "1962-13", "26 February 2022"]),
+    )
+)
+def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
+    """FieldCheck.date keeps a span of days (from SPANS) where it kept a PartialDate: the
+    same days, the same text shown, the same object built, and the same issue when none."""
+    check = _fields.FieldCheck(None)
+    dated = check.date({"date": text}, "date", "$")
+    try:
+        expected = PartialDate(text)
+    except InvalidDate as exc:
+        assert dated is None
+        assert [(i.rule, i.path) for i in check.issues] == [("invalid-date", "$.date")]
+        assert check.issues[0].message.startswith(f"'date': {exc}")
+        return
+    assert not check.issues and dated is not None
+    assert dated[:2] == (expected.earliest.toordinal(), expected.latest.toordinal())
+    assert f"{dated[2]}" == f"{expected}"
+    built = _fields.partial_date(dated[2])
+    assert built == expected and repr(built) == repr(expected)
+    again = check.date({"date": expected}, "date", "$")  # a PartialDate is taken as it is
+    assert again is not None and again[:2] == dated[:2] and again[2] is expected
 
 
 # ---- quick_check == full_check ------------------------------------------------------------

@@ -15,7 +15,7 @@ import re
 import reprlib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 import pycountry
 
@@ -57,12 +57,18 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE: Final = re.compile(r"\s")
 _INT64: Final = (-(2**63), 2**63 - 1)
 
-# Partial dates already parsed, by text: records repeat the same years, months and days, and a
-# PartialDate is immutable, so one object serves them all. Bounded, so memory stays flat (about
-# 6 MB when full); it is emptied when full, so the bound sits well above the few thousand
-# distinct dates of a typical file (a bound just below them made every lookup miss).
+# Partial dates already made, by text, for the model objects that are built: records repeat the
+# same years, months and days, and a PartialDate is immutable, so one object serves them all.
+# Bounded, so memory stays flat (about 6 MB when full); it is emptied when full, so the bound
+# sits well above the few thousand distinct dates of a typical file (a bound just below them
+# made every lookup miss). The checks themselves read dates as spans (SPANS, below).
 _DATES: dict[str, PartialDate] = {}
 _DATES_MAX: Final = 16384
+
+#: A partial date as the record pass checks it: ``(earliest, latest, shown)``, its first and
+#: last day as ``date.toordinal()`` numbers, and the value it was given as (its text, or a
+#: :class:`PartialDate`), which messages show and :func:`partial_date` turns into the object.
+Dated: TypeAlias = tuple[int, int, str | PartialDate]
 
 _EVENT_TYPES: Final[dict[str, EventType]] = {member.value: member for member in EventType}
 _KINDS: Final[dict[str, AgreementKind]] = {member.value: member for member in AgreementKind}
@@ -125,7 +131,7 @@ _SPANS_MAX: Final = 65536
 def date_span(text: str) -> tuple[int, int] | None:
     """``(earliest, latest)`` of a partial date as day ordinals, or ``None`` when it is none.
 
-    The same reading as :meth:`FieldCheck.date` (both parse with :class:`PartialDate`).
+    :meth:`FieldCheck.date` reads every date text through :data:`SPANS` and this.
     """
     try:
         span = ordinals(text)
@@ -135,6 +141,27 @@ def date_span(text: str) -> tuple[int, int] | None:
         SPANS.clear()
     SPANS[text] = span
     return span
+
+
+def partial_date(shown: str | PartialDate) -> PartialDate:
+    """The :class:`PartialDate` of a :data:`Dated`'s ``shown`` value, for a model object.
+
+    One object per text (:data:`_DATES`); ``shown`` is a date the pass has checked.
+    """
+    if isinstance(shown, PartialDate):
+        return shown
+    date = _DATES.get(shown)
+    if date is None:
+        date = PartialDate(shown)
+        if len(_DATES) >= _DATES_MAX:
+            _DATES.clear()
+        _DATES[shown] = date
+    return date
+
+
+def built_date(dated: Dated | None) -> PartialDate | None:
+    """:func:`partial_date` of a checked date that may be absent."""
+    return None if dated is None else partial_date(dated[2])
 
 
 def plain_json(value: Any, depth: int = 0) -> bool:
@@ -391,32 +418,29 @@ class FieldCheck:
         self.add("malformed-record", path, f"{json_type(value)} is not a JSON value")
         return False
 
-    def date(self, obj: Mapping[str, Any], key: str, base: str) -> PartialDate | None:
+    def date(self, obj: Mapping[str, Any], key: str, base: str) -> Dated | None:
+        """An optional partial date, as its span of days (no :class:`PartialDate` is made)."""
         value = obj.get(key)
         if value is None:
             return None
         if type(value) is str:
-            cached = _DATES.get(value)
-            if cached is not None:
-                return cached
-        if isinstance(value, PartialDate):
-            return value
+            span = SPANS.get(value) or date_span(value)
+            if span is not None:
+                return span[0], span[1], value
+        elif isinstance(value, PartialDate):
+            return value.earliest.toordinal(), value.latest.toordinal(), value
         path = key_path(base, key)
         if not isinstance(value, str):
             self.wrong_type(
                 path, key, "a partial date string such as '1962' or '2022-02-26'", value
             )
             return None
-        try:
+        try:  # a text that is no date (date_span said so), or a subclass of str
             date = PartialDate(value)
         except ValueError as exc:
             self.add("invalid-date", path, f"{key!r}: {exc}{_date_hint(value)}")
             return None
-        if type(value) is str:
-            if len(_DATES) >= _DATES_MAX:
-                _DATES.clear()
-            _DATES[value] = date
-        return date
+        return date.earliest.toordinal(), date.latest.toordinal(), date
 
     def country(self, value: object, path: str, *, historic_ok: bool) -> str | None:
         if not isinstance(value, str):
@@ -604,7 +628,7 @@ class FieldCheck:
             return None
         before = self.errors
         out: list[FormerName] = []
-        previous_until: PartialDate | None = None
+        previous_until: Dated | None = None
         for index, item in enumerate(raw):
             path = f"{base}[{index}]"
             if type(item) is not dict and not isinstance(item, Mapping):
@@ -625,27 +649,28 @@ class FieldCheck:
             until = self.date(item, "until", path)
             if item.get("until") is None:
                 self.missing(f"{path}.until", "until")
-            if start is not None and until is not None and not start.earliest < until.earliest:
+            # (each date compared by its earliest day, element 0)
+            if start is not None and until is not None and not start[0] < until[0]:
                 self.add(
                     "former-names-out-of-order",
                     path,
-                    f"'from' ({start}) must come before 'until' ({until})",
+                    f"'from' ({start[2]}) must come before 'until' ({until[2]})",
                 )
             elif previous_until is not None:
                 begins = start if start is not None else previous_until
-                if until is not None and until.earliest <= previous_until.earliest:
+                if until is not None and until[0] <= previous_until[0]:
                     self.add(
                         "former-names-out-of-order",
                         path,
-                        f"former names must be oldest first: 'until' {until} is not "
-                        f"after the previous entry's 'until' {previous_until}",
+                        f"former names must be oldest first: 'until' {until[2]} is not "
+                        f"after the previous entry's 'until' {previous_until[2]}",
                     )
-                elif begins.earliest < previous_until.earliest:
+                elif begins[0] < previous_until[0]:
                     self.add(
                         "former-names-out-of-order",
                         path,
-                        f"former names must not overlap: 'from' {begins} is before the "
-                        f"previous entry's 'until' {previous_until}",
+                        f"former names must not overlap: 'from' {begins[2]} is before the "
+                        f"previous entry's 'until' {previous_until[2]}",
                     )
             if until is not None:
                 previous_until = until
@@ -653,8 +678,8 @@ class FieldCheck:
                 out.append(
                     FormerName(
                         name,
-                        until,
-                        from_=start,
+                        partial_date(until[2]),
+                        from_=built_date(start),
                         country=country,
                         extensions=freeze_extensions(extensions),
                     )
@@ -663,7 +688,7 @@ class FieldCheck:
 
     def event(
         self, raw: object, base: str
-    ) -> tuple[dict[str, Any] | None, EventType | None, PartialDate | None]:
+    ) -> tuple[dict[str, Any] | None, EventType | None, Dated | None]:
         """Check one event's own fields; return its parts (None when not an object)."""
         if type(raw) is not dict and not isinstance(raw, Mapping):
             self.wrong_type(base, "event", "an object", raw)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeVar
 
 import attrs
 
@@ -262,7 +262,11 @@ def replay(
     return out
 
 
-def last_known(latest: Sequence[dt.date | None], day: dt.date, today: dt.date) -> int:
+#: A day: a date, or its ``date.toordinal()`` number (the record pass counts days so).
+Day = TypeVar("Day", dt.date, int)
+
+
+def last_known(latest: Sequence[Day | None], day: Day, today: Day) -> int:
     """The index of the last event known by ``day`` (``-1`` when none is).
 
     ``latest`` holds each listed event's ``date.latest`` (``None`` for an undated event). A
@@ -284,15 +288,15 @@ def last_known(latest: Sequence[dt.date | None], day: dt.date, today: dt.date) -
 
 
 def period(
-    types: Sequence[EventType], earliest: Sequence[dt.date | None], latest: Sequence[dt.date | None]
-) -> tuple[dt.date | None, dt.date | None]:
+    types: Sequence[EventType], earliest: Sequence[Day | None], latest: Sequence[Day | None]
+) -> tuple[Day | None, Day | None]:
     """An agreement's period: from the first signing's earliest day to the end's latest day.
 
     ``None`` stands for unbounded: no signing, or an undated first signing; no ``terminated`` or
     ``expired`` event with a date.
     """
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     for kind, first in zip(types, earliest, strict=True):
         if kind is EventType.SIGNED:
             start = first

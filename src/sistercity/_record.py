@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._agreements import Agreement, Event
-from ._dates import PartialDate
 from ._fields import (
     _AGREEMENT_KEYS,
     _CONTROL,
@@ -30,8 +29,10 @@ from ._fields import (
     _SPACE,
     SPANS,
     SUBDIVISIONS,
+    Dated,
     FieldCheck,
     _suggest,
+    built_date,
     check_id,
     date_span,
     encodable,
@@ -230,15 +231,17 @@ def full_check(
     events_raw = raw.get("events")
     # the parts of each event, built into Events only when the agreement is (its fields are
     # checked here, so building must not check them again)
-    event_parts: list[tuple[EventType, PartialDate | None, str | None, dict[str, Any]]] = []
+    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]] = []
     any_event_source = False
     if events_raw is not None and not isinstance(events_raw, list | tuple):
         check.wrong_type("$.events", "events", "an array", events_raw)
         events_raw = None
     # (event code, actor or -1, has by, path of the event) for the lifecycle
     steps: list[tuple[int, int, bool, str]] = []
-    latest_start: dt.date | None = None
+    # the latest earliest day of the events so far (day ordinals start at 1: 0 is none yet)
+    latest_start = 0
     latest_start_at = -1
+    today_day = today.toordinal()
     for index, event_raw in enumerate(events_raw or ()):
         base = f"$.events[{index}]"
         parts, kind_e, date = check.event(event_raw, base)
@@ -263,25 +266,28 @@ def full_check(
                 )
                 by = None
         if date is not None:
-            if latest_start is not None and date.latest < latest_start:
+            # (a Dated is (earliest day, latest day, shown): "definitely before" is the latest
+            # day before the other's earliest, as PartialDate.definitely_before)
+            earliest, latest, shown = date
+            if latest < latest_start:
                 check.add(
                     "events-out-of-order",
                     f"{base}.date",
-                    f"event {index} ({date}) is definitely before event "
+                    f"event {index} ({shown}) is definitely before event "
                     f"{latest_start_at}, listed earlier; list events in date order",
                 )
-            if latest_start is None or date.earliest > latest_start:
-                latest_start, latest_start_at = date.earliest, index
+            if earliest > latest_start:
+                latest_start, latest_start_at = earliest, index
             decided = parts["decided"]
-            if decided is not None and date.definitely_before(decided):
+            if decided is not None and latest < decided[0]:
                 check.add(
                     "decided-after-effective",
                     f"{base}.decided",
-                    f"'decided' ({decided}) is definitely after 'date' ({date}), the day the "
-                    "act took effect; an act cannot take effect before it is decided",
+                    f"'decided' ({decided[2]}) is definitely after 'date' ({shown}), the day "
+                    "the act took effect; an act cannot take effect before it is decided",
                 )
-            if date.earliest > today:
-                check.add(*_future_date(base, date, today))
+            if earliest > today_day:
+                check.add(*_future_date(base, shown, today))
         if kind_e in (EventType.SUSPENDED, EventType.TERMINATED) and parts["reason"] is None:
             check.add(*_missing_reason(base, kind_e.value))
         if kind_e is not None:
@@ -328,13 +334,13 @@ def full_check(
             Event,
             (
                 kind_e,
-                date,
+                built_date(date),
                 by,
                 parts["reason"],
                 parts["source"],
                 parts["body"],
-                parts["decided"],
-                parts["announced"],
+                built_date(parts["decided"]),
+                built_date(parts["announced"]),
                 parts["condition"],
                 freeze_extensions(parts["extensions"]),
             ),
@@ -363,7 +369,7 @@ def _summary(
     kind: AgreementKind,
     keys: list[PlaceKey],
     parties_raw: Any,
-    event_parts: list[tuple[EventType, PartialDate | None, str | None, dict[str, Any]]],
+    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]],
     active_after: list[bool],
     supersedes: str | None,
     today: dt.date | None,
@@ -378,22 +384,13 @@ def _summary(
         if geonames is not None:
             place_ids.append((f"geonames:{geonames}", country))
     types = [part[0] for part in event_parts]
-    earliest = [part[1].earliest if part[1] is not None else None for part in event_parts]
-    latest = [part[1].latest if part[1] is not None else None for part in event_parts]
+    earliest = [part[1][0] if part[1] is not None else None for part in event_parts]
+    latest = [part[1][1] if part[1] is not None else None for part in event_parts]
     start, end = period(types, earliest, latest)
-    now = dt.date.today() if today is None else today
+    now = (dt.date.today() if today is None else today).toordinal()
     last = last_known(latest, now, now)
     active = last >= 0 and active_after[last]
-    return (
-        rid,
-        kind,
-        tuple(keys),
-        tuple(place_ids),
-        None if start is None else start.toordinal(),
-        None if end is None else end.toordinal(),
-        supersedes,
-        active,
-    )
+    return (rid, kind, tuple(keys), tuple(place_ids), start, end, supersedes, active)
 
 
 # ---- the quick check ------------------------------------------------------------------------
