@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime as dt
+import unicodedata
 from typing import Any
 
 import orjson
@@ -193,6 +194,47 @@ def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
     assert built == expected and repr(built) == repr(expected)
     again = check.date({"date": expected}, "date", "$")  # a PartialDate is taken as it is
     assert again is not None and again[:2] == dated[:2] and again[2] is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=6)
+    | st.sampled_from(["Kiel", " ", "", "\u3000", "Ki\x85el", "K\x7f", "\ud800x", "Łódź"])
+)
+def test_a_name_is_valid_as_the_spec_says(name: str) -> None:
+    """valid_name answers a printable name at once: SPEC §4's rule (not blank, no control
+    character, Unicode category Cc) and §5's (no lone surrogate) decide every name."""
+    check = _fields.FieldCheck(None)
+    surrogate = any("\ud800" <= c <= "\udfff" for c in name)
+    control = any(unicodedata.category(c) == "Cc" for c in name)
+    valid = check.valid_name(name, "$.parties[0]")
+    assert valid == (not surrogate and bool(name.strip()) and not control)
+    rules = [(i.rule, i.path) for i in check.issues]
+    if surrogate:
+        assert rules == [("malformed-record", "$.parties[0].name")]
+    elif not valid:
+        assert rules == [("invalid-name", "$.parties[0].name")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(records(), broken_cases().map(lambda case: case.record)), st.data())
+def test_a_bare_event_reads_as_one_with_an_extension(raw: dict[str, Any], data: Any) -> None:
+    """An event with no key but type, date and by takes a short way through FieldCheck.event;
+    with an extension key added it takes the whole way, and must read the same (any event)."""
+    events = [e for e in raw.get("events") or () if isinstance(e, dict)]
+    if not events:
+        return
+    event = data.draw(st.sampled_from(events))
+    # its type, date and by, and at most one other key (so bare or nearly)
+    other = data.draw(st.sampled_from([None, *sorted(event.keys() - {"type", "date", "by"})]))
+    event = {key: value for key, value in event.items() if key in {"type", "date", "by", other}}
+    short, whole = _fields.FieldCheck(TODAY), _fields.FieldCheck(TODAY)
+    parts, kind, date = short.event(event, "$.events[0]")
+    parts_x, kind_x, date_x = whole.event({**event, "x-probe": 1}, "$.events[0]")
+    assert parts is not None and parts_x is not None
+    assert parts_x.pop("extensions") == {**parts.pop("extensions"), "x-probe": 1}
+    assert (parts, kind, date) == (parts_x, kind_x, date_x)
+    assert short.issues == whole.issues and short.errors == whole.errors
 
 
 # ---- quick_check == full_check ------------------------------------------------------------

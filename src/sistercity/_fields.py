@@ -44,6 +44,7 @@ _AGREEMENT_KEYS = frozenset(AGREEMENT_KEYS)
 _PARTY_KEYS = frozenset(PARTY_KEYS)
 _EVENT_KEYS = frozenset(EVENT_KEYS)
 _FORMER_NAME_KEYS = frozenset(FORMER_NAME_KEYS)
+_BARE_EVENT_KEYS: Final = frozenset({"type", "date", "by"})
 
 _CURRENT_COUNTRIES: Final = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 _HISTORIC_COUNTRIES: Final = (
@@ -73,6 +74,7 @@ Dated: TypeAlias = tuple[int, int, str | PartialDate]
 _EVENT_TYPES: Final[dict[str, EventType]] = {member.value: member for member in EventType}
 _KINDS: Final[dict[str, AgreementKind]] = {member.value: member for member in AgreementKind}
 _LEVELS: Final[dict[str, PlaceLevel]] = {member.value: member for member in PlaceLevel}
+_DEFAULT_LEVEL: Final = PlaceLevel.MUNICIPALITY
 
 _LEVEL_ALIASES: Final = {
     "city": "municipality", "town": "municipality", "village": "municipality",
@@ -442,7 +444,11 @@ class FieldCheck:
             return None
         return date.earliest.toordinal(), date.latest.toordinal(), date
 
-    def country(self, value: object, path: str, *, historic_ok: bool) -> str | None:
+    def country(self, value: object, base: str, *, historic_ok: bool) -> str | None:
+        """The ``country`` of the object at ``base``, or ``None`` when it is not valid."""
+        if isinstance(value, str) and value in _CURRENT_COUNTRIES:
+            return value
+        path = f"{base}.country"
         if not isinstance(value, str):
             self.wrong_type(path, "country", "an ISO 3166-1 alpha-2 code", value)
             return None
@@ -487,14 +493,14 @@ class FieldCheck:
         elif not isinstance(name, str):
             self.wrong_type(f"{base}.name", "name", "a string", name)
             name = None
-        elif not self.valid_name(name, f"{base}.name"):
+        elif not self.valid_name(name, base):
             name = None
         country_raw = raw.get("country")
         country = None
         if country_raw is None:
             self.missing(f"{base}.country", "country")
         else:
-            country = self.country(country_raw, f"{base}.country", historic_ok=False)
+            country = self.country(country_raw, base, historic_ok=False)
         subdivision = raw.get("subdivision")
         if subdivision is not None:
             path = f"{base}.subdivision"
@@ -517,7 +523,7 @@ class FieldCheck:
                         f"the party's country {country!r}",
                     )
         level_raw = raw.get("level")
-        level = PlaceLevel.MUNICIPALITY
+        level = _DEFAULT_LEVEL
         if level_raw is not None:
             path = f"{base}.level"
             if not isinstance(level_raw, str):
@@ -536,14 +542,13 @@ class FieldCheck:
                 )
         wikidata = raw.get("wikidata")
         if wikidata is not None:
-            path = f"{base}.wikidata"
             if not isinstance(wikidata, str):
-                self.wrong_type(path, "wikidata", "a string such as 'Q656'", wikidata)
+                self.wrong_type(f"{base}.wikidata", "wikidata", "a string such as 'Q656'", wikidata)
                 wikidata = None
             elif not _WIKIDATA.fullmatch(wikidata):
                 self.add(
                     "invalid-wikidata-id",
-                    path,
+                    f"{base}.wikidata",
                     "'wikidata' must be Q and a positive integer without leading zeros, "
                     f"such as 'Q656' (got {wikidata!r})",
                 )
@@ -571,7 +576,7 @@ class FieldCheck:
                     f"'geonames' must be a positive integer (got {geonames!r})",
                 )
                 geonames = None
-        former = self.former_names(raw.get("former_names"), f"{base}.former_names")
+        former = self.former_names(raw.get("former_names"), base)
         # identity, even for a broken party, so that duplicates are still found
         key: PlaceKey | None
         if isinstance(wikidata, str):
@@ -585,7 +590,7 @@ class FieldCheck:
             key = None
         names: tuple[str, ...] = ()
         if isinstance(name, str):
-            nfc = unicodedata.normalize("NFC", name)
+            nfc = name if name.isascii() else unicodedata.normalize("NFC", name)  # ASCII is NFC
             names = (nfc, f"{nfc} ({country_raw})") if isinstance(country_raw, str) else (nfc,)
             if isinstance(wikidata, str):
                 names += (wikidata,)
@@ -607,7 +612,12 @@ class FieldCheck:
         )
         return city, key, names
 
-    def valid_name(self, name: str, path: str, field: str = "name") -> bool:
+    def valid_name(self, name: str, base: str, field: str = "name") -> bool:
+        """Whether the ``field`` of the object at ``base`` is a name: not blank, no control."""
+        # A printable text holds no lone surrogate and no control character (category Cc).
+        if name.isprintable() and name.strip():
+            return True
+        path = f"{base}.{field}"
         if not self.unicode_ok(name, path, field):
             return False
         if not name.strip():
@@ -620,9 +630,11 @@ class FieldCheck:
             return False
         return True
 
-    def former_names(self, raw: object, base: str) -> tuple[FormerName, ...] | None:
+    def former_names(self, raw: object, party: str) -> tuple[FormerName, ...] | None:
+        """The ``former_names`` of the party at ``party``; ``None`` when they break a rule."""
         if raw is None:
             return ()
+        base = f"{party}.former_names"
         if not isinstance(raw, list | tuple):
             self.wrong_type(base, "former_names", "an array", raw)
             return None
@@ -641,10 +653,10 @@ class FieldCheck:
             elif not isinstance(name, str):
                 self.wrong_type(f"{path}.name", "name", "a string", name)
             else:
-                self.valid_name(name, f"{path}.name")
+                self.valid_name(name, path)
             country = item.get("country")
             if country is not None:
-                country = self.country(country, f"{path}.country", historic_ok=True)
+                country = self.country(country, path, historic_ok=True)
             start = self.date(item, "from", path)
             until = self.date(item, "until", path)
             if item.get("until") is None:
@@ -693,42 +705,54 @@ class FieldCheck:
         if type(raw) is not dict and not isinstance(raw, Mapping):
             self.wrong_type(base, "event", "an object", raw)
             return None, None, None
-        extensions = self.extensions(raw, _EVENT_KEYS, base)
+        # most events give a type, a date and a 'by' at most: no other field, no extension
+        bare = raw.keys() <= _BARE_EVENT_KEYS
+        extensions: dict[str, Any] = {} if bare else self.extensions(raw, _EVENT_KEYS, base)
         kind_raw = raw.get("type")
-        kind: EventType | None = None
-        path = f"{base}.type"
-        if kind_raw is None:
-            self.missing(path, "type")
-        elif not isinstance(kind_raw, str):
-            self.wrong_type(path, "type", "a string", kind_raw)
-        elif kind_raw in _EVENT_TYPES:
-            kind = _EVENT_TYPES[kind_raw]
-        else:
-            near = _suggest(kind_raw, EventType._value2member_map_)
-            hint = f"; did you mean {near!r}?" if near else ""
-            values = ", ".join(EventType._value2member_map_)
-            self.add(
-                "invalid-event-type",
-                path,
-                f"'type' must be one of {values} (got {kind_raw!r}{hint})",
-            )
+        kind = _EVENT_TYPES.get(kind_raw) if type(kind_raw) is str else None
+        if kind is None:  # else a known type, the common case, in one look-up
+            path = f"{base}.type"
+            if kind_raw is None:
+                self.missing(path, "type")
+            elif not isinstance(kind_raw, str):
+                self.wrong_type(path, "type", "a string", kind_raw)
+            elif kind_raw in _EVENT_TYPES:
+                kind = _EVENT_TYPES[kind_raw]
+            else:
+                near = _suggest(kind_raw, EventType._value2member_map_)
+                hint = f"; did you mean {near!r}?" if near else ""
+                values = ", ".join(EventType._value2member_map_)
+                self.add(
+                    "invalid-event-type",
+                    path,
+                    f"'type' must be one of {values} (got {kind_raw!r}{hint})",
+                )
         date = self.date(raw, "date", base)
         by = raw.get("by")
         if by is not None and not isinstance(by, str):
             self.wrong_type(f"{base}.by", "by", "a string", by)
             by = None
-        elif isinstance(by, str) and not self.unicode_ok(by, f"{base}.by", "by"):
+        elif (
+            isinstance(by, str) and not by.isascii() and not self.unicode_ok(by, f"{base}.by", "by")
+        ):
             by = None
-        parts = {
+        parts: dict[str, Any] = {
             "by": by,
-            "reason": self.text(raw, "reason", base),
-            "source": self.text(raw, "source", base),
-            "body": self.text(raw, "body", base),
-            "decided": self.date(raw, "decided", base),
-            "announced": self.date(raw, "announced", base),
-            "condition": self.text(raw, "condition", base),
+            "reason": None,
+            "source": None,
+            "body": None,
+            "decided": None,
+            "announced": None,
+            "condition": None,
             "extensions": extensions,
         }
+        if not bare:
+            parts["reason"] = self.text(raw, "reason", base)
+            parts["source"] = self.text(raw, "source", base)
+            parts["body"] = self.text(raw, "body", base)
+            parts["decided"] = self.date(raw, "decided", base)
+            parts["announced"] = self.date(raw, "announced", base)
+            parts["condition"] = self.text(raw, "condition", base)
         return parts, kind, date
 
 
