@@ -288,6 +288,15 @@ def _date_hint(text: str) -> str:
     """
     if len(text) > 100:
         return ""
+    if type(text) is not str:  # a subclass of str may read otherwise: not remembered
+        return _lenient_hint.__wrapped__(text)
+    return _lenient_hint(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _lenient_hint(text: str) -> str:
+    # remembered: the lenient parser costs more than checking a record, and a file repeats
+    # its mistakes
     try:
         found = parse_lenient(text)
     except ValueError:
