@@ -216,6 +216,26 @@ def test_a_name_is_valid_as_the_spec_says(name: str) -> None:
         assert rules == [("invalid-name", "$.parties[0].name")]
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=6)
+    | st.text(min_size=195, max_size=205)
+    | st.sampled_from(["rec-1", "a b", "a\u00a0b", "a\u2028", "a\x85", "\ud800", "a\u200bb"])
+)
+def test_an_id_is_valid_as_the_spec_says(rid: str) -> None:
+    """check_id answers a printable id with no space at once: 1 to 200 characters without
+    white space (SPEC §4) and no lone surrogate (§5) decide every id."""
+    check = _fields.FieldCheck(None)
+    surrogate = any("\ud800" <= c <= "\udfff" for c in rid)
+    valid = _fields.check_id(check, rid, "$.id", "id")
+    assert valid == (not surrogate and 1 <= len(rid) <= 200 and not any(c.isspace() for c in rid))
+    rules = [(i.rule, i.path) for i in check.issues]
+    if surrogate:
+        assert rules == [("malformed-record", "$.id")]
+    elif not valid:
+        assert rules == [("invalid-id", "$.id")]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(records(), broken_cases().map(lambda case: case.record)), st.data())
 def test_a_bare_event_reads_as_one_with_an_extension(raw: dict[str, Any], data: Any) -> None:

@@ -57,6 +57,8 @@ _COUNTRY_FORM: Final = re.compile(r"[A-Z]{2}")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE: Final = re.compile(r"\s")
 _INT64: Final = (-(2**63), 2**63 - 1)
+#: What a JSON array may be read as, for isinstance (``list | tuple`` makes a union each time).
+_ARRAY: Final = (list, tuple)
 
 # Partial dates already made, by text, for the model objects that are built: records repeat the
 # same years, months and days, and a PartialDate is immutable, so one object serves them all.
@@ -644,7 +646,7 @@ class FieldCheck:
         if raw is None:
             return ()
         base = f"{party}.former_names"
-        if not isinstance(raw, list | tuple):
+        if not isinstance(raw, _ARRAY):
             self.wrong_type(base, "former_names", "an array", raw)
             return None
         before = self.errors
@@ -766,6 +768,10 @@ class FieldCheck:
 
 
 def check_id(check: FieldCheck, value: str, path: str, field: str) -> bool:
+    # A printable text holds no lone surrogate and no white space but " " (isprintable() is
+    # False for categories Cc, Cs, Zs but U+0020, Zl and Zp): such an id is answered at once.
+    if value.isprintable() and " " not in value and 1 <= len(value) <= 200:
+        return True
     if not check.unicode_ok(value, path, field):
         return False
     if not 1 <= len(value) <= 200 or _SPACE.search(value):

@@ -17,6 +17,7 @@ from typing import Any, Final
 from ._agreements import Agreement, Event
 from ._fields import (
     _AGREEMENT_KEYS,
+    _ARRAY,
     _CONTROL,
     _CURRENT_COUNTRIES,
     _EVENT_KEYS,
@@ -147,6 +148,8 @@ def full_check(
     kind: AgreementKind | None = None
     if kind_raw is None:
         check.missing("$.kind", "kind")
+    elif type(kind_raw) is str and kind_raw in _KINDS:  # the common case first
+        kind = _KINDS[kind_raw]
     elif not isinstance(kind_raw, str):
         check.wrong_type("$.kind", "kind", "a string", kind_raw)
     elif kind_raw in _KINDS:
@@ -171,14 +174,13 @@ def full_check(
     sources_raw = raw.get("sources")
     sources: list[str] = []
     if sources_raw is not None:
-        if not isinstance(sources_raw, list | tuple):
+        if not isinstance(sources_raw, _ARRAY):
             check.wrong_type("$.sources", "sources", "an array of strings", sources_raw)
         else:
             for index, source in enumerate(sources_raw):
-                path = f"$.sources[{index}]"
                 if not isinstance(source, str):
-                    check.wrong_type(path, "sources", "strings", source)
-                elif check.unicode_ok(source, path, "sources"):
+                    check.wrong_type(f"$.sources[{index}]", "sources", "strings", source)
+                elif source.isascii() or check.unicode_ok(source, f"$.sources[{index}]", "sources"):
                     sources.append(source)
     # supersedes
     supersedes = raw.get("supersedes")
@@ -201,7 +203,7 @@ def full_check(
     names: list[tuple[str, ...]] = []
     if parties_raw is None:
         check.missing("$.parties", "parties")
-    elif not isinstance(parties_raw, list | tuple):
+    elif not isinstance(parties_raw, _ARRAY):
         check.wrong_type("$.parties", "parties", "an array of at least two parties", parties_raw)
     else:
         seen: dict[PlaceKey, int] = {}
@@ -233,7 +235,7 @@ def full_check(
     # checked here, so building must not check them again)
     event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]] = []
     any_event_source = False
-    if events_raw is not None and not isinstance(events_raw, list | tuple):
+    if events_raw is not None and not isinstance(events_raw, _ARRAY):
         check.wrong_type("$.events", "events", "an array", events_raw)
         events_raw = None
     # (event code, actor or -1, has by, path of the event) for the lifecycle
@@ -252,7 +254,7 @@ def full_check(
         actor: int | None = None
         by = parts["by"]
         if by is not None and parties_raw is not None:
-            wanted = unicodedata.normalize("NFC", by)
+            wanted = by if by.isascii() else unicodedata.normalize("NFC", by)  # ASCII is NFC
             found = [i for i, ns in enumerate(names) if wanted in ns]
             if len(found) == 1:
                 actor = found[0]
@@ -288,15 +290,14 @@ def full_check(
                 )
             if earliest > today_day:
                 check.add(*_future_date(base, shown, today))
-        if kind_e in (EventType.SUSPENDED, EventType.TERMINATED) and parts["reason"] is None:
+        if kind_e is None:
+            continue
+        code = EVENT_CODES[kind_e]  # keyed by the values, which the str enum's members equal
+        if code in _NEEDS_REASON and parts["reason"] is None:
             check.add(*_missing_reason(base, kind_e.value))
-        if kind_e is not None:
-            # EVENT_CODES is keyed by the values, which the str enum's members equal
-            steps.append(
-                (EVENT_CODES[kind_e], -1 if actor is None else actor, by is not None, base)
-            )
-            event_parts.append((kind_e, date, by, parts))
-    if isinstance(parties_raw, list | tuple) and parties_raw:
+        steps.append((code, -1 if actor is None else actor, by is not None, base))
+        event_parts.append((kind_e, date, by, parts))
+    if isinstance(parties_raw, _ARRAY) and parties_raw:
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
         # the lifecycle machine of ``replay``, stepped as its remembered state codes: an event
         # outside the vocabulary is skipped, an invalid one is reported and changes nothing
@@ -315,7 +316,7 @@ def full_check(
                 check.add(rule, f"{base}.type", message)
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
     sources_given = sources_raw is not None and not (
-        isinstance(sources_raw, list | tuple) and not sources_raw
+        isinstance(sources_raw, _ARRAY) and not sources_raw
     )
     if not sources_given and not any_event_source:
         check.add(*_MISSING_SOURCE)
