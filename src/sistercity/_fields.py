@@ -432,7 +432,7 @@ class FieldCheck:
         return False
 
     def date(self, obj: Mapping[str, Any], key: str, base: str) -> Dated | None:
-        """An optional partial date, as its span of days (no :class:`PartialDate` is made)."""
+        """An optional partial date as a :data:`Dated`; a text is read through :data:`SPANS`."""
         value = obj.get(key)
         if value is None:
             return None
