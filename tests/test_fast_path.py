@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime as dt
+import unicodedata
 from typing import Any
 
 import orjson
@@ -36,7 +37,7 @@ from sistercity._fields import (
 )
 from sistercity._read import Item
 from sistercity._record import check_record, full_check, quick_check
-from sistercity.strategies import broken_cases, broken_records, records
+from sistercity.strategies import broken_cases, broken_records, partial_dates, records
 from sistercity.validation import PackedRecord, RecordMemo, Validation
 
 TODAY = dt.date(2025, 6, 1)
@@ -159,6 +160,101 @@ def test_the_date_cache_stays_bounded() -> None:
         _, agreement = check_record(raw, today=TODAY)
         assert agreement is not None and str(agreement.events[0].date) == text
         assert len(_fields._DATES) <= _fields._DATES_MAX
+
+
+class _DateText(str):
+    """A str subclass: the pass reads it through PartialDate, as any value it does not cache."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        partial_dates().map(str),
+        partial_dates().map(lambda date: _DateText(str(date))),
+        st.text(alphabet="0123456789-?~%x ", max_size=12),
+        st.sampled_from(["1962-02-29", "2000-02-29", "0000", "1962-13", "26 February 2022"]),
+    )
+)
+def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
+    """FieldCheck.date keeps a span of days (from SPANS) where it kept a PartialDate: the
+    same days, the same text shown, the same object built, and the same issue when none."""
+    check = _fields.FieldCheck(None)
+    dated = check.date({"date": text}, "date", "$")
+    try:
+        expected = PartialDate(text)
+    except InvalidDate as exc:
+        assert dated is None
+        assert [(i.rule, i.path) for i in check.issues] == [("invalid-date", "$.date")]
+        assert check.issues[0].message.startswith(f"'date': {exc}")
+        return
+    assert not check.issues and dated is not None
+    assert dated[:2] == (expected.earliest.toordinal(), expected.latest.toordinal())
+    assert f"{dated[2]}" == f"{expected}"
+    built = _fields.partial_date(dated[2])
+    assert built == expected and repr(built) == repr(expected)
+    again = check.date({"date": expected}, "date", "$")  # a PartialDate is taken as it is
+    assert again is not None and again[:2] == dated[:2] and again[2] is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=6)
+    | st.sampled_from(["Kiel", " ", "", "\u3000", "Ki\x85el", "K\x7f", "\ud800x", "Łódź"])
+)
+def test_a_name_is_valid_as_the_spec_says(name: str) -> None:
+    """valid_name answers a printable name at once: SPEC §4's rule (not blank, no control
+    character, Unicode category Cc) and §5's (no lone surrogate) decide every name."""
+    check = _fields.FieldCheck(None)
+    surrogate = any("\ud800" <= c <= "\udfff" for c in name)
+    control = any(unicodedata.category(c) == "Cc" for c in name)
+    valid = check.valid_name(name, "$.parties[0]")
+    assert valid == (not surrogate and bool(name.strip()) and not control)
+    rules = [(i.rule, i.path) for i in check.issues]
+    if surrogate:
+        assert rules == [("malformed-record", "$.parties[0].name")]
+    elif not valid:
+        assert rules == [("invalid-name", "$.parties[0].name")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=6)
+    | st.text(min_size=195, max_size=205)
+    | st.sampled_from(["rec-1", "a b", "a\u00a0b", "a\u2028", "a\x85", "\ud800", "a\u200bb"])
+)
+def test_an_id_is_valid_as_the_spec_says(rid: str) -> None:
+    """check_id answers a printable id with no space at once: 1 to 200 characters without
+    white space (SPEC §4) and no lone surrogate (§5) decide every id."""
+    check = _fields.FieldCheck(None)
+    surrogate = any("\ud800" <= c <= "\udfff" for c in rid)
+    valid = _fields.check_id(check, rid, "$.id", "id")
+    assert valid == (not surrogate and 1 <= len(rid) <= 200 and not any(c.isspace() for c in rid))
+    rules = [(i.rule, i.path) for i in check.issues]
+    if surrogate:
+        assert rules == [("malformed-record", "$.id")]
+    elif not valid:
+        assert rules == [("invalid-id", "$.id")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(records(), broken_cases().map(lambda case: case.record)), st.data())
+def test_a_bare_event_reads_as_one_with_an_extension(raw: dict[str, Any], data: Any) -> None:
+    """An event with no key but type, date and by takes a short way through FieldCheck.event;
+    with an extension key added it takes the whole way, and must read the same (any event)."""
+    events = [e for e in raw.get("events") or () if isinstance(e, dict)]
+    if not events:
+        return
+    event = data.draw(st.sampled_from(events))
+    # its type, date and by, and at most one other key (so bare or nearly)
+    other = data.draw(st.sampled_from([None, *sorted(event.keys() - {"type", "date", "by"})]))
+    event = {key: value for key, value in event.items() if key in {"type", "date", "by", other}}
+    short, whole = _fields.FieldCheck(TODAY), _fields.FieldCheck(TODAY)
+    parts, kind, date = short.event(event, "$.events[0]")
+    parts_x, kind_x, date_x = whole.event({**event, "x-probe": 1}, "$.events[0]")
+    assert parts is not None and parts_x is not None
+    assert parts_x.pop("extensions") == {**parts.pop("extensions"), "x-probe": 1}
+    assert (parts, kind, date) == (parts_x, kind_x, date_x)
+    assert short.issues == whole.issues and short.errors == whole.errors
 
 
 # ---- quick_check == full_check ------------------------------------------------------------

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sistercity as sc
+from sistercity._lifecycle import EVENT_CODES, Machine, refusal, step
 
 A, B, C = "Manchester", "Q656", "Saint Petersburg (RU)"  # C names the same party as B
 PARTIES = [
@@ -152,3 +155,31 @@ def test_the_manchester_case() -> None:
         ev("suspended", A, date="2022-02-26", reason="Russian invasion of Ukraine"),
     )
     assert status is S.SUSPENDED
+
+
+# The record pass steps the lifecycle as remembered state codes (``step``), and asks the
+# machine to word an event only when the codes refuse it (``refusal``): both must follow
+# ``Machine`` exactly, labels included, from any reachable state.
+_MOVES = st.tuples(st.sampled_from(list(sc.EventType)), st.integers(-1, 2), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 3), st.lists(_MOVES, max_size=8))
+def test_the_state_codes_follow_the_machine(
+    n: int, moves: list[tuple[sc.EventType, int, bool]]
+) -> None:
+    labels = ["Kiel", "", "Coventry"][:n]
+    machine = Machine(n, labels)
+    state = 0
+    for kind, actor, has_by in moves:
+        actor = min(actor, n - 1)
+        code = EVENT_CODES[kind.value]
+        expected = machine.step(kind, None if actor < 0 else actor, has_by)
+        outcome = step(n, state, code, actor, has_by)
+        if expected is None:
+            assert outcome, "the codes refuse an event the machine accepts"
+            state, active = outcome
+            assert active is (machine.status is S.ACTIVE)
+        else:
+            assert outcome == ()
+            assert refusal(n, state, code, actor, has_by, labels) == expected

@@ -15,7 +15,7 @@ import re
 import reprlib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 import pycountry
 
@@ -44,6 +44,7 @@ _AGREEMENT_KEYS = frozenset(AGREEMENT_KEYS)
 _PARTY_KEYS = frozenset(PARTY_KEYS)
 _EVENT_KEYS = frozenset(EVENT_KEYS)
 _FORMER_NAME_KEYS = frozenset(FORMER_NAME_KEYS)
+_BARE_EVENT_KEYS: Final = frozenset({"type", "date", "by"})
 
 _CURRENT_COUNTRIES: Final = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 _HISTORIC_COUNTRIES: Final = (
@@ -56,17 +57,26 @@ _COUNTRY_FORM: Final = re.compile(r"[A-Z]{2}")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE: Final = re.compile(r"\s")
 _INT64: Final = (-(2**63), 2**63 - 1)
+#: What a JSON array may be read as, for isinstance (``list | tuple`` makes a union each time).
+_ARRAY: Final = (list, tuple)
 
-# Partial dates already parsed, by text: records repeat the same years, months and days, and a
-# PartialDate is immutable, so one object serves them all. Bounded, so memory stays flat (about
-# 6 MB when full); it is emptied when full, so the bound sits well above the few thousand
-# distinct dates of a typical file (a bound just below them made every lookup miss).
+# Partial dates already made, by text, for the model objects that are built: records repeat the
+# same years, months and days, and a PartialDate is immutable, so one object serves them all.
+# Bounded, so memory stays flat (about 6 MB when full); it is emptied when full, so the bound
+# sits well above the few thousand distinct dates of a typical file (a bound just below them
+# made every lookup miss). The checks themselves read dates as spans (SPANS, below).
 _DATES: dict[str, PartialDate] = {}
 _DATES_MAX: Final = 16384
+
+#: A partial date as the record pass checks it: ``(earliest, latest, shown)``, its first and
+#: last day as ``date.toordinal()`` numbers, and the value it was given as (its text, or a
+#: :class:`PartialDate`), which messages show and :func:`partial_date` turns into the object.
+Dated: TypeAlias = tuple[int, int, str | PartialDate]
 
 _EVENT_TYPES: Final[dict[str, EventType]] = {member.value: member for member in EventType}
 _KINDS: Final[dict[str, AgreementKind]] = {member.value: member for member in AgreementKind}
 _LEVELS: Final[dict[str, PlaceLevel]] = {member.value: member for member in PlaceLevel}
+_DEFAULT_LEVEL: Final = PlaceLevel.MUNICIPALITY
 
 _LEVEL_ALIASES: Final = {
     "city": "municipality", "town": "municipality", "village": "municipality",
@@ -125,7 +135,7 @@ _SPANS_MAX: Final = 65536
 def date_span(text: str) -> tuple[int, int] | None:
     """``(earliest, latest)`` of a partial date as day ordinals, or ``None`` when it is none.
 
-    The same reading as :meth:`FieldCheck.date` (both parse with :class:`PartialDate`).
+    :meth:`FieldCheck.date` reads every date text through :data:`SPANS` and this.
     """
     try:
         span = ordinals(text)
@@ -135,6 +145,27 @@ def date_span(text: str) -> tuple[int, int] | None:
         SPANS.clear()
     SPANS[text] = span
     return span
+
+
+def partial_date(shown: str | PartialDate) -> PartialDate:
+    """The :class:`PartialDate` of a :data:`Dated`'s ``shown`` value, for a model object.
+
+    One object per text (:data:`_DATES`); ``shown`` is a date the pass has checked.
+    """
+    if isinstance(shown, PartialDate):
+        return shown
+    date = _DATES.get(shown)
+    if date is None:
+        date = PartialDate(shown)
+        if len(_DATES) >= _DATES_MAX:
+            _DATES.clear()
+        _DATES[shown] = date
+    return date
+
+
+def built_date(dated: Dated | None) -> PartialDate | None:
+    """:func:`partial_date` of a checked date that may be absent."""
+    return None if dated is None else partial_date(dated[2])
 
 
 def plain_json(value: Any, depth: int = 0) -> bool:
@@ -259,6 +290,15 @@ def _date_hint(text: str) -> str:
     """
     if len(text) > 100:
         return ""
+    if type(text) is not str:  # a subclass of str may read otherwise: not remembered
+        return _lenient_hint.__wrapped__(text)
+    return _lenient_hint(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _lenient_hint(text: str) -> str:
+    # remembered: the lenient parser costs more than checking a record, and a file repeats
+    # its mistakes
     try:
         found = parse_lenient(text)
     except ValueError:
@@ -391,34 +431,35 @@ class FieldCheck:
         self.add("malformed-record", path, f"{json_type(value)} is not a JSON value")
         return False
 
-    def date(self, obj: Mapping[str, Any], key: str, base: str) -> PartialDate | None:
+    def date(self, obj: Mapping[str, Any], key: str, base: str) -> Dated | None:
+        """An optional partial date as a :data:`Dated`; a text is read through :data:`SPANS`."""
         value = obj.get(key)
         if value is None:
             return None
         if type(value) is str:
-            cached = _DATES.get(value)
-            if cached is not None:
-                return cached
-        if isinstance(value, PartialDate):
-            return value
+            span = SPANS.get(value) or date_span(value)
+            if span is not None:
+                return span[0], span[1], value
+        elif isinstance(value, PartialDate):
+            return value.earliest.toordinal(), value.latest.toordinal(), value
         path = key_path(base, key)
         if not isinstance(value, str):
             self.wrong_type(
                 path, key, "a partial date string such as '1962' or '2022-02-26'", value
             )
             return None
-        try:
+        try:  # a text that is no date (date_span said so), or a subclass of str
             date = PartialDate(value)
         except ValueError as exc:
             self.add("invalid-date", path, f"{key!r}: {exc}{_date_hint(value)}")
             return None
-        if type(value) is str:
-            if len(_DATES) >= _DATES_MAX:
-                _DATES.clear()
-            _DATES[value] = date
-        return date
+        return date.earliest.toordinal(), date.latest.toordinal(), date
 
-    def country(self, value: object, path: str, *, historic_ok: bool) -> str | None:
+    def country(self, value: object, base: str, *, historic_ok: bool) -> str | None:
+        """The ``country`` of the object at ``base``, or ``None`` when it is not valid."""
+        if isinstance(value, str) and value in _CURRENT_COUNTRIES:
+            return value
+        path = f"{base}.country"
         if not isinstance(value, str):
             self.wrong_type(path, "country", "an ISO 3166-1 alpha-2 code", value)
             return None
@@ -463,14 +504,14 @@ class FieldCheck:
         elif not isinstance(name, str):
             self.wrong_type(f"{base}.name", "name", "a string", name)
             name = None
-        elif not self.valid_name(name, f"{base}.name"):
+        elif not self.valid_name(name, base):
             name = None
         country_raw = raw.get("country")
         country = None
         if country_raw is None:
             self.missing(f"{base}.country", "country")
         else:
-            country = self.country(country_raw, f"{base}.country", historic_ok=False)
+            country = self.country(country_raw, base, historic_ok=False)
         subdivision = raw.get("subdivision")
         if subdivision is not None:
             path = f"{base}.subdivision"
@@ -493,7 +534,7 @@ class FieldCheck:
                         f"the party's country {country!r}",
                     )
         level_raw = raw.get("level")
-        level = PlaceLevel.MUNICIPALITY
+        level = _DEFAULT_LEVEL
         if level_raw is not None:
             path = f"{base}.level"
             if not isinstance(level_raw, str):
@@ -512,14 +553,13 @@ class FieldCheck:
                 )
         wikidata = raw.get("wikidata")
         if wikidata is not None:
-            path = f"{base}.wikidata"
             if not isinstance(wikidata, str):
-                self.wrong_type(path, "wikidata", "a string such as 'Q656'", wikidata)
+                self.wrong_type(f"{base}.wikidata", "wikidata", "a string such as 'Q656'", wikidata)
                 wikidata = None
             elif not _WIKIDATA.fullmatch(wikidata):
                 self.add(
                     "invalid-wikidata-id",
-                    path,
+                    f"{base}.wikidata",
                     "'wikidata' must be Q and a positive integer without leading zeros, "
                     f"such as 'Q656' (got {wikidata!r})",
                 )
@@ -547,7 +587,7 @@ class FieldCheck:
                     f"'geonames' must be a positive integer (got {geonames!r})",
                 )
                 geonames = None
-        former = self.former_names(raw.get("former_names"), f"{base}.former_names")
+        former = self.former_names(raw.get("former_names"), base)
         # identity, even for a broken party, so that duplicates are still found
         key: PlaceKey | None
         if isinstance(wikidata, str):
@@ -561,7 +601,7 @@ class FieldCheck:
             key = None
         names: tuple[str, ...] = ()
         if isinstance(name, str):
-            nfc = unicodedata.normalize("NFC", name)
+            nfc = name if name.isascii() else unicodedata.normalize("NFC", name)  # ASCII is NFC
             names = (nfc, f"{nfc} ({country_raw})") if isinstance(country_raw, str) else (nfc,)
             if isinstance(wikidata, str):
                 names += (wikidata,)
@@ -583,7 +623,12 @@ class FieldCheck:
         )
         return city, key, names
 
-    def valid_name(self, name: str, path: str, field: str = "name") -> bool:
+    def valid_name(self, name: str, base: str, field: str = "name") -> bool:
+        """Whether the ``field`` of the object at ``base`` is a name: not blank, no control."""
+        # A printable text holds no lone surrogate and no control character (category Cc).
+        if name.isprintable() and name.strip():
+            return True
+        path = f"{base}.{field}"
         if not self.unicode_ok(name, path, field):
             return False
         if not name.strip():
@@ -596,15 +641,17 @@ class FieldCheck:
             return False
         return True
 
-    def former_names(self, raw: object, base: str) -> tuple[FormerName, ...] | None:
+    def former_names(self, raw: object, party: str) -> tuple[FormerName, ...] | None:
+        """The ``former_names`` of the party at ``party``; ``None`` when they break a rule."""
         if raw is None:
             return ()
-        if not isinstance(raw, list | tuple):
+        base = f"{party}.former_names"
+        if not isinstance(raw, _ARRAY):
             self.wrong_type(base, "former_names", "an array", raw)
             return None
         before = self.errors
         out: list[FormerName] = []
-        previous_until: PartialDate | None = None
+        previous_until: Dated | None = None
         for index, item in enumerate(raw):
             path = f"{base}[{index}]"
             if type(item) is not dict and not isinstance(item, Mapping):
@@ -617,35 +664,36 @@ class FieldCheck:
             elif not isinstance(name, str):
                 self.wrong_type(f"{path}.name", "name", "a string", name)
             else:
-                self.valid_name(name, f"{path}.name")
+                self.valid_name(name, path)
             country = item.get("country")
             if country is not None:
-                country = self.country(country, f"{path}.country", historic_ok=True)
+                country = self.country(country, path, historic_ok=True)
             start = self.date(item, "from", path)
             until = self.date(item, "until", path)
             if item.get("until") is None:
                 self.missing(f"{path}.until", "until")
-            if start is not None and until is not None and not start.earliest < until.earliest:
+            # (each date compared by its earliest day, element 0)
+            if start is not None and until is not None and not start[0] < until[0]:
                 self.add(
                     "former-names-out-of-order",
                     path,
-                    f"'from' ({start}) must come before 'until' ({until})",
+                    f"'from' ({start[2]}) must come before 'until' ({until[2]})",
                 )
             elif previous_until is not None:
                 begins = start if start is not None else previous_until
-                if until is not None and until.earliest <= previous_until.earliest:
+                if until is not None and until[0] <= previous_until[0]:
                     self.add(
                         "former-names-out-of-order",
                         path,
-                        f"former names must be oldest first: 'until' {until} is not "
-                        f"after the previous entry's 'until' {previous_until}",
+                        f"former names must be oldest first: 'until' {until[2]} is not "
+                        f"after the previous entry's 'until' {previous_until[2]}",
                     )
-                elif begins.earliest < previous_until.earliest:
+                elif begins[0] < previous_until[0]:
                     self.add(
                         "former-names-out-of-order",
                         path,
-                        f"former names must not overlap: 'from' {begins} is before the "
-                        f"previous entry's 'until' {previous_until}",
+                        f"former names must not overlap: 'from' {begins[2]} is before the "
+                        f"previous entry's 'until' {previous_until[2]}",
                     )
             if until is not None:
                 previous_until = until
@@ -653,8 +701,8 @@ class FieldCheck:
                 out.append(
                     FormerName(
                         name,
-                        until,
-                        from_=start,
+                        partial_date(until[2]),
+                        from_=built_date(start),
                         country=country,
                         extensions=freeze_extensions(extensions),
                     )
@@ -663,51 +711,67 @@ class FieldCheck:
 
     def event(
         self, raw: object, base: str
-    ) -> tuple[dict[str, Any] | None, EventType | None, PartialDate | None]:
+    ) -> tuple[dict[str, Any] | None, EventType | None, Dated | None]:
         """Check one event's own fields; return its parts (None when not an object)."""
         if type(raw) is not dict and not isinstance(raw, Mapping):
             self.wrong_type(base, "event", "an object", raw)
             return None, None, None
-        extensions = self.extensions(raw, _EVENT_KEYS, base)
+        # most events give a type, a date and a 'by' at most: no other field, no extension
+        bare = raw.keys() <= _BARE_EVENT_KEYS
+        extensions: dict[str, Any] = {} if bare else self.extensions(raw, _EVENT_KEYS, base)
         kind_raw = raw.get("type")
-        kind: EventType | None = None
-        path = f"{base}.type"
-        if kind_raw is None:
-            self.missing(path, "type")
-        elif not isinstance(kind_raw, str):
-            self.wrong_type(path, "type", "a string", kind_raw)
-        elif kind_raw in _EVENT_TYPES:
-            kind = _EVENT_TYPES[kind_raw]
-        else:
-            near = _suggest(kind_raw, EventType._value2member_map_)
-            hint = f"; did you mean {near!r}?" if near else ""
-            values = ", ".join(EventType._value2member_map_)
-            self.add(
-                "invalid-event-type",
-                path,
-                f"'type' must be one of {values} (got {kind_raw!r}{hint})",
-            )
+        kind = _EVENT_TYPES.get(kind_raw) if type(kind_raw) is str else None
+        if kind is None:  # else a known type, the common case, in one look-up
+            path = f"{base}.type"
+            if kind_raw is None:
+                self.missing(path, "type")
+            elif not isinstance(kind_raw, str):
+                self.wrong_type(path, "type", "a string", kind_raw)
+            elif kind_raw in _EVENT_TYPES:
+                kind = _EVENT_TYPES[kind_raw]
+            else:
+                near = _suggest(kind_raw, EventType._value2member_map_)
+                hint = f"; did you mean {near!r}?" if near else ""
+                values = ", ".join(EventType._value2member_map_)
+                self.add(
+                    "invalid-event-type",
+                    path,
+                    f"'type' must be one of {values} (got {kind_raw!r}{hint})",
+                )
         date = self.date(raw, "date", base)
         by = raw.get("by")
         if by is not None and not isinstance(by, str):
             self.wrong_type(f"{base}.by", "by", "a string", by)
             by = None
-        elif isinstance(by, str) and not self.unicode_ok(by, f"{base}.by", "by"):
+        elif (
+            isinstance(by, str) and not by.isascii() and not self.unicode_ok(by, f"{base}.by", "by")
+        ):
             by = None
-        parts = {
+        parts: dict[str, Any] = {
             "by": by,
-            "reason": self.text(raw, "reason", base),
-            "source": self.text(raw, "source", base),
-            "body": self.text(raw, "body", base),
-            "decided": self.date(raw, "decided", base),
-            "announced": self.date(raw, "announced", base),
-            "condition": self.text(raw, "condition", base),
+            "reason": None,
+            "source": None,
+            "body": None,
+            "decided": None,
+            "announced": None,
+            "condition": None,
             "extensions": extensions,
         }
+        if not bare:
+            parts["reason"] = self.text(raw, "reason", base)
+            parts["source"] = self.text(raw, "source", base)
+            parts["body"] = self.text(raw, "body", base)
+            parts["decided"] = self.date(raw, "decided", base)
+            parts["announced"] = self.date(raw, "announced", base)
+            parts["condition"] = self.text(raw, "condition", base)
         return parts, kind, date
 
 
 def check_id(check: FieldCheck, value: str, path: str, field: str) -> bool:
+    # A printable text holds no lone surrogate and no white space but " " (isprintable() is
+    # False for categories Cc, Cs, Zs but U+0020, Zl and Zp): such an id is answered at once.
+    if value.isprintable() and " " not in value and 1 <= len(value) <= 200:
+        return True
     if not check.unicode_ok(value, path, field):
         return False
     if not 1 <= len(value) <= 200 or _SPACE.search(value):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeVar
 
 import attrs
 
@@ -22,6 +22,7 @@ __all__ = [
     "Transition",
     "last_known",
     "period",
+    "refusal",
     "replay",
     "step",
 ]
@@ -181,8 +182,8 @@ STEPS: dict[tuple[int, int, int, int, bool], Outcome] = {}
 _STEPS_MAX: Final = 1 << 16
 
 
-def _decode(n: int, state: int) -> Machine:
-    machine = Machine(n)
+def _decode(n: int, state: int, labels: Sequence[str] | None = None) -> Machine:
+    machine = Machine(n, labels)
     machine.started = bool(state & 1)
     machine.ended = bool(state & 2)
     machine.signed = {i for i in range(n) if state >> (2 + i) & 1}
@@ -220,6 +221,23 @@ def step(n: int, state: int, event: int, actor: int, has_by: bool) -> Outcome:
     return outcome
 
 
+def refusal(
+    n: int, state: int, event: int, actor: int, has_by: bool, labels: Sequence[str]
+) -> tuple[str, str]:
+    """Why :func:`step` refuses an event: :meth:`Machine.step`'s ``(rule, message)``.
+
+    ``labels`` name the parties in the message, as in :class:`Machine`.
+
+    >>> refusal(2, 0, EVENT_CODES["renewed"], -1, False, ["Kiel", "Coventry"])
+    ('event-before-signing', "'renewed' before any party signed")
+    """
+    machine = _decode(n, state, labels)
+    refused = machine.step(_EVENT_OF_CODE[event], None if actor < 0 else actor, has_by)
+    if refused is None:
+        raise ValueError("refusal() of an event that the lifecycle accepts")
+    return refused
+
+
 def replay(
     steps: Sequence[tuple[EventType | None, int | None, bool]],
     n_parties: int,
@@ -244,7 +262,11 @@ def replay(
     return out
 
 
-def last_known(latest: Sequence[dt.date | None], day: dt.date, today: dt.date) -> int:
+#: A day: a date, or its ``date.toordinal()`` number (the record pass counts days so).
+Day = TypeVar("Day", dt.date, int)
+
+
+def last_known(latest: Sequence[Day | None], day: Day, today: Day) -> int:
     """The index of the last event known by ``day`` (``-1`` when none is).
 
     ``latest`` holds each listed event's ``date.latest`` (``None`` for an undated event). A
@@ -266,15 +288,15 @@ def last_known(latest: Sequence[dt.date | None], day: dt.date, today: dt.date) -
 
 
 def period(
-    types: Sequence[EventType], earliest: Sequence[dt.date | None], latest: Sequence[dt.date | None]
-) -> tuple[dt.date | None, dt.date | None]:
+    types: Sequence[EventType], earliest: Sequence[Day | None], latest: Sequence[Day | None]
+) -> tuple[Day | None, Day | None]:
     """An agreement's period: from the first signing's earliest day to the end's latest day.
 
     ``None`` stands for unbounded: no signing, or an undated first signing; no ``terminated`` or
     ``expired`` event with a date.
     """
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     for kind, first in zip(types, earliest, strict=True):
         if kind is EventType.SIGNED:
             start = first

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._agreements import Agreement, Event
-from ._dates import PartialDate
 from ._fields import (
     _AGREEMENT_KEYS,
+    _ARRAY,
     _CONTROL,
     _CURRENT_COUNTRIES,
     _EVENT_KEYS,
@@ -30,8 +30,10 @@ from ._fields import (
     _SPACE,
     SPANS,
     SUBDIVISIONS,
+    Dated,
     FieldCheck,
     _suggest,
+    built_date,
     check_id,
     date_span,
     encodable,
@@ -40,12 +42,12 @@ from ._fields import (
     subdivision_country,
 )
 from ._identity import PlaceKey, key_text, name_key
-from ._lifecycle import EVENT_CODES, STEPS, Machine, last_known, period, step
+from ._lifecycle import EVENT_CODES, STEPS, last_known, period, refusal, step
 from ._places import City, freeze_extensions
 from ._report import Issue
 from ._terms import kind_for_term
 from ._trusted import checked
-from ._vocab import AgreementKind, EventType, PlaceLevel, Status
+from ._vocab import AgreementKind, EventType, PlaceLevel
 
 __all__ = ["Summary", "check_and_summarise", "check_record", "full_check", "quick_check"]
 
@@ -146,6 +148,8 @@ def full_check(
     kind: AgreementKind | None = None
     if kind_raw is None:
         check.missing("$.kind", "kind")
+    elif type(kind_raw) is str and kind_raw in _KINDS:  # the common case first
+        kind = _KINDS[kind_raw]
     elif not isinstance(kind_raw, str):
         check.wrong_type("$.kind", "kind", "a string", kind_raw)
     elif kind_raw in _KINDS:
@@ -170,14 +174,13 @@ def full_check(
     sources_raw = raw.get("sources")
     sources: list[str] = []
     if sources_raw is not None:
-        if not isinstance(sources_raw, list | tuple):
+        if not isinstance(sources_raw, _ARRAY):
             check.wrong_type("$.sources", "sources", "an array of strings", sources_raw)
         else:
             for index, source in enumerate(sources_raw):
-                path = f"$.sources[{index}]"
                 if not isinstance(source, str):
-                    check.wrong_type(path, "sources", "strings", source)
-                elif check.unicode_ok(source, path, "sources"):
+                    check.wrong_type(f"$.sources[{index}]", "sources", "strings", source)
+                elif source.isascii() or check.unicode_ok(source, f"$.sources[{index}]", "sources"):
                     sources.append(source)
     # supersedes
     supersedes = raw.get("supersedes")
@@ -195,11 +198,12 @@ def full_check(
     parties_raw = raw.get("parties")
     cities: list[City | None] = []
     party_keys: list[PlaceKey] = []
-    statuses: list[Status] = []
+    # whether the agreement is active after each event the lifecycle accepts (for the summary)
+    active_after: list[bool] = []
     names: list[tuple[str, ...]] = []
     if parties_raw is None:
         check.missing("$.parties", "parties")
-    elif not isinstance(parties_raw, list | tuple):
+    elif not isinstance(parties_raw, _ARRAY):
         check.wrong_type("$.parties", "parties", "an array of at least two parties", parties_raw)
     else:
         seen: dict[PlaceKey, int] = {}
@@ -229,15 +233,17 @@ def full_check(
     events_raw = raw.get("events")
     # the parts of each event, built into Events only when the agreement is (its fields are
     # checked here, so building must not check them again)
-    event_parts: list[tuple[EventType, PartialDate | None, str | None, dict[str, Any]]] = []
+    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]] = []
     any_event_source = False
-    if events_raw is not None and not isinstance(events_raw, list | tuple):
+    if events_raw is not None and not isinstance(events_raw, _ARRAY):
         check.wrong_type("$.events", "events", "an array", events_raw)
         events_raw = None
-    # (type, actor, has by, path of the event) for the lifecycle
-    steps: list[tuple[EventType, int | None, bool, str]] = []
-    latest_start: dt.date | None = None
+    # (event code, actor or -1, has by, path of the event) for the lifecycle
+    steps: list[tuple[int, int, bool, str]] = []
+    # the latest earliest day of the events so far (day ordinals start at 1: 0 is none yet)
+    latest_start = 0
     latest_start_at = -1
+    today_day = today.toordinal()
     for index, event_raw in enumerate(events_raw or ()):
         base = f"$.events[{index}]"
         parts, kind_e, date = check.event(event_raw, base)
@@ -248,7 +254,7 @@ def full_check(
         actor: int | None = None
         by = parts["by"]
         if by is not None and parties_raw is not None:
-            wanted = unicodedata.normalize("NFC", by)
+            wanted = by if by.isascii() else unicodedata.normalize("NFC", by)  # ASCII is NFC
             found = [i for i, ns in enumerate(names) if wanted in ns]
             if len(found) == 1:
                 actor = found[0]
@@ -262,45 +268,55 @@ def full_check(
                 )
                 by = None
         if date is not None:
-            if latest_start is not None and date.latest < latest_start:
+            # (a Dated is (earliest day, latest day, shown): "definitely before" is the latest
+            # day before the other's earliest, as PartialDate.definitely_before)
+            earliest, latest, shown = date
+            if latest < latest_start:
                 check.add(
                     "events-out-of-order",
                     f"{base}.date",
-                    f"event {index} ({date}) is definitely before event "
+                    f"event {index} ({shown}) is definitely before event "
                     f"{latest_start_at}, listed earlier; list events in date order",
                 )
-            if latest_start is None or date.earliest > latest_start:
-                latest_start, latest_start_at = date.earliest, index
+            if earliest > latest_start:
+                latest_start, latest_start_at = earliest, index
             decided = parts["decided"]
-            if decided is not None and date.definitely_before(decided):
+            if decided is not None and latest < decided[0]:
                 check.add(
                     "decided-after-effective",
                     f"{base}.decided",
-                    f"'decided' ({decided}) is definitely after 'date' ({date}), the day the "
-                    "act took effect; an act cannot take effect before it is decided",
+                    f"'decided' ({decided[2]}) is definitely after 'date' ({shown}), the day "
+                    "the act took effect; an act cannot take effect before it is decided",
                 )
-            if date.earliest > today:
-                check.add(*_future_date(base, date, today))
-        if kind_e in (EventType.SUSPENDED, EventType.TERMINATED) and parts["reason"] is None:
+            if earliest > today_day:
+                check.add(*_future_date(base, shown, today))
+        if kind_e is None:
+            continue
+        code = EVENT_CODES[kind_e]  # keyed by the values, which the str enum's members equal
+        if code in _NEEDS_REASON and parts["reason"] is None:
             check.add(*_missing_reason(base, kind_e.value))
-        if kind_e is not None:
-            steps.append((kind_e, actor, by is not None, base))
-            event_parts.append((kind_e, date, by, parts))
-    if isinstance(parties_raw, list | tuple) and parties_raw:
+        steps.append((code, -1 if actor is None else actor, by is not None, base))
+        event_parts.append((kind_e, date, by, parts))
+    if isinstance(parties_raw, _ARRAY) and parties_raw:
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
-        # the lifecycle machine of ``replay``, stepped directly: an event outside the
-        # vocabulary is skipped, an invalid one is reported and changes nothing
-        labels = [ns[0] if ns else "" for ns in names]
-        machine = Machine(len(parties_raw), labels)
-        for kind_e, actor, has_by, base in steps:
-            problem = machine.step(kind_e, actor, has_by)
-            if problem is not None:
-                check.add(problem[0], f"{base}.type", problem[1])
-            elif summarise:
-                statuses.append(machine.status)
+        # the lifecycle machine of ``replay``, stepped as its remembered state codes: an event
+        # outside the vocabulary is skipped, an invalid one is reported and changes nothing
+        n = len(parties_raw)
+        state = 0
+        for code, actor, has_by, base in steps:
+            outcome = STEPS.get((n, state, code, actor, has_by))
+            if outcome is None:
+                outcome = step(n, state, code, actor, has_by)
+            if outcome:
+                state = outcome[0]
+                active_after.append(outcome[1])
+            else:
+                labels = [ns[0] if ns else "" for ns in names]
+                rule, message = refusal(n, state, code, actor, has_by, labels)
+                check.add(rule, f"{base}.type", message)
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
     sources_given = sources_raw is not None and not (
-        isinstance(sources_raw, list | tuple) and not sources_raw
+        isinstance(sources_raw, _ARRAY) and not sources_raw
     )
     if not sources_given and not any_event_source:
         check.add(*_MISSING_SOURCE)
@@ -310,7 +326,7 @@ def full_check(
     summary: Summary | None = None
     if summarise:
         summary = _summary(
-            rid, kind, party_keys, parties_raw, event_parts, statuses, supersedes, today
+            rid, kind, party_keys, parties_raw, event_parts, active_after, supersedes, today
         )
     if not build:
         return check.issues, None, summary
@@ -319,13 +335,13 @@ def full_check(
             Event,
             (
                 kind_e,
-                date,
+                built_date(date),
                 by,
                 parts["reason"],
                 parts["source"],
                 parts["body"],
-                parts["decided"],
-                parts["announced"],
+                built_date(parts["decided"]),
+                built_date(parts["announced"]),
                 parts["condition"],
                 freeze_extensions(parts["extensions"]),
             ),
@@ -354,8 +370,8 @@ def _summary(
     kind: AgreementKind,
     keys: list[PlaceKey],
     parties_raw: Any,
-    event_parts: list[tuple[EventType, PartialDate | None, str | None, dict[str, Any]]],
-    statuses: list[Status],
+    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]],
+    active_after: list[bool],
     supersedes: str | None,
     today: dt.date | None,
 ) -> Summary:
@@ -369,22 +385,13 @@ def _summary(
         if geonames is not None:
             place_ids.append((f"geonames:{geonames}", country))
     types = [part[0] for part in event_parts]
-    earliest = [part[1].earliest if part[1] is not None else None for part in event_parts]
-    latest = [part[1].latest if part[1] is not None else None for part in event_parts]
+    earliest = [part[1][0] if part[1] is not None else None for part in event_parts]
+    latest = [part[1][1] if part[1] is not None else None for part in event_parts]
     start, end = period(types, earliest, latest)
-    now = dt.date.today() if today is None else today
+    now = (dt.date.today() if today is None else today).toordinal()
     last = last_known(latest, now, now)
-    active = last >= 0 and statuses[last] is Status.ACTIVE
-    return (
-        rid,
-        kind,
-        tuple(keys),
-        tuple(place_ids),
-        None if start is None else start.toordinal(),
-        None if end is None else end.toordinal(),
-        supersedes,
-        active,
-    )
+    active = last >= 0 and active_after[last]
+    return (rid, kind, tuple(keys), tuple(place_ids), start, end, supersedes, active)
 
 
 # ---- the quick check ------------------------------------------------------------------------

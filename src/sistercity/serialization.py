@@ -18,7 +18,7 @@ import cattrs
 from ._agreements import Agreement, Event
 from ._catalogue import RuleSelection, run_custom
 from ._dates import PartialDate, as_day
-from ._fields import FieldCheck
+from ._fields import FieldCheck, built_date
 from ._places import City, FormerName, freeze_extensions
 from ._raw import agreement_to_raw, city_to_raw, event_to_raw, former_name_to_raw
 from ._record import check_record
@@ -62,13 +62,13 @@ def _structure_part(to_raw_key: str) -> Any:
                     Event,
                     (
                         kind,
-                        date,
+                        built_date(date),
                         parts["by"],
                         parts["reason"],
                         parts["source"],
                         parts["body"],
-                        parts["decided"],
-                        parts["announced"],
+                        built_date(parts["decided"]),
+                        built_date(parts["announced"]),
                         parts["condition"],
                         freeze_extensions(parts["extensions"]),
                     ),
