@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -9,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
+from sistercity._agreements import replay, resolve_actor
 from sistercity._lifecycle import EVENT_CODES, Machine, refusal, step
+from sistercity.strategies import agreements
 
 A, B, C = "Manchester", "Q656", "Saint Petersburg (RU)"  # C names the same party as B
 PARTIES = [
@@ -183,3 +186,29 @@ def test_the_state_codes_follow_the_machine(
         else:
             assert outcome == ()
             assert refusal(n, state, code, actor, has_by, labels) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    agreements(),
+    st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2030, 12, 31)),
+    st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2030, 12, 31)),
+)
+def test_status_on_agrees_with_a_replay_of_the_machine(
+    agreement: sc.Agreement, day: dt.date, today: dt.date
+) -> None:
+    """``status_on`` and ``status`` (through the remembered state codes) say what a replay of
+    the ``Machine`` over the same events says, each ``by`` resolved to its one party."""
+    steps = []
+    for event in agreement.events:
+        actor = None
+        if event.by is not None:
+            found = resolve_actor(event.by, agreement.parties)
+            actor = found[0] if len(found) == 1 else None
+        steps.append((event.type, actor, event.by is not None))
+    statuses = [t.status for t in replay(steps, len(agreement.parties))]
+    last = agreement.last_known_index(day, today)
+    assert agreement.status_on(day, today=today) is (
+        statuses[last] if last >= 0 else sc.Status.UNKNOWN
+    )
+    assert agreement.status is (statuses[-1] if statuses else sc.Status.UNKNOWN)

@@ -12,7 +12,7 @@ import attrs
 from . import _hooks
 from ._dates import PartialDate, as_day
 from ._identity import matching_names, matching_parties
-from ._lifecycle import Transition, last_known, period, replay
+from ._lifecycle import EVENT_CODES, STEPS, Transition, last_known, period, replay, status_of, step
 from ._places import City, _extensions_field, as_tuple
 from ._report import SisterCityError
 from ._vocab import AgreementKind, EventType, Status
@@ -153,22 +153,36 @@ class Agreement:
     def __attrs_post_init__(self) -> None:
         _hooks.check_agreement(self)
 
-    def _transitions(self) -> list[Transition]:
-        steps = []
-        for event in self.events:
-            actor = None
-            if event.by is not None:
-                found = resolve_actor(event.by, self.parties)
-                actor = found[0] if len(found) == 1 else None
-            steps.append((event.type, actor, event.by is not None))
-        return replay(steps, len(self.parties))
+    def _status_after(self, last: int) -> Status:
+        """The status after the events up to index ``last`` (``-1``: none), as in a replay.
+
+        The same answer as :func:`replay` of the events, each ``by`` resolved to a party index,
+        but through the lifecycle's remembered state codes (:func:`~sistercity._lifecycle.step`):
+        a dict lookup an event, where a replay makes a ``Machine`` and its sets.
+        """
+        parties = self.parties
+        n = len(parties)
+        state = 0
+        for event in self.events[: last + 1]:
+            by = event.by
+            actor = -1
+            if by is not None:
+                found = resolve_actor(by, parties)
+                if len(found) == 1:
+                    actor = found[0]
+            code = EVENT_CODES.get(event.type)
+            if code is None:  # not in the vocabulary (no constructed event is): skipped
+                continue
+            key = (n, state, code, actor, by is not None)
+            outcome = STEPS.get(key) or step(*key)
+            if outcome:  # a refused event changes nothing, as in a replay
+                state = outcome[0]
+        return status_of(n, state)
 
     @property
     def status(self) -> Status:
         """The status after every listed event; ``unknown`` with no events."""
-        if not self.events:
-            return Status.UNKNOWN
-        return self._transitions()[-1].status
+        return self._status_after(len(self.events) - 1)
 
     def status_on(
         self, day: dt.date | str | PartialDate, today: dt.date | str | PartialDate | None = None
@@ -181,9 +195,7 @@ class Agreement:
         when = as_day(day)
         now = dt.date.today() if today is None else as_day(today)
         last = self.last_known_index(when, now)
-        if last < 0:
-            return Status.UNKNOWN
-        return self._transitions()[last].status
+        return self._status_after(last)
 
     def last_known_index(self, day: dt.date, today: dt.date) -> int:
         """The index of the last event known by ``day`` (``-1`` when none is)."""

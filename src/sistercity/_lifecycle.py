@@ -24,6 +24,7 @@ __all__ = [
     "period",
     "refusal",
     "replay",
+    "status_of",
     "step",
 ]
 
@@ -219,6 +220,24 @@ def step(n: int, state: int, event: int, actor: int, has_by: bool) -> Outcome:
         STEPS.clear()
     STEPS[n, state, event, actor, has_by] = outcome
     return outcome
+
+
+#: ``(n, state)`` -> the :class:`Status` of a state code, filled by :func:`status_of`.
+_STATUSES: dict[tuple[int, int], Status] = {}
+
+
+def status_of(n: int, state: int) -> Status:
+    """:attr:`Machine.status` of a state code (as :func:`step` returns them), remembered.
+
+    >>> status_of(2, 0), status_of(2, step(2, 0, EVENT_CODES["signed"], -1, False)[0])
+    (<Status.UNKNOWN: 'unknown'>, <Status.ACTIVE: 'active'>)
+    """
+    found = _STATUSES.get((n, state))
+    if found is None:
+        if len(_STATUSES) >= _STEPS_MAX:
+            _STATUSES.clear()
+        found = _STATUSES[n, state] = _decode(n, state).status
+    return found
 
 
 def refusal(
