@@ -25,6 +25,7 @@ from ._identity import PlaceKey, name_key
 from ._places import City, FormerName, freeze_extensions
 from ._report import Issue, Severity
 from ._trusted import checked
+from ._trusted import issue as new_issue
 from ._vocab import AgreementKind, EventType, PlaceLevel
 
 ERROR: Final = Severity.ERROR
@@ -97,7 +98,7 @@ def issue(
     index: int | None = None,
 ) -> Issue:
     """A record rule's issue with the rule's severity, made without ``Issue``'s converters."""
-    return checked(Issue, (rule, severity_of(rule), message, path, rid, file, line, index, ()))  # type: ignore[no-any-return]
+    return new_issue(rule, severity_of(rule), message, path, rid, file, line, index)
 
 
 def encodable(text: str) -> bool:
