@@ -10,8 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
-from sistercity._agreements import replay, resolve_actor
-from sistercity._lifecycle import EVENT_CODES, Machine, refusal, step
+from sistercity._agreements import resolve_actor
+from sistercity._lifecycle import (
+    CODED_PARTIES,
+    EVENT_CODES,
+    STEPS,
+    Machine,
+    refusal,
+    replay,
+    step,
+    walk,
+)
 from sistercity.strategies import agreements
 
 A, B, C = "Manchester", "Q656", "Saint Petersburg (RU)"  # C names the same party as B
@@ -212,3 +221,32 @@ def test_status_on_agrees_with_a_replay_of_the_machine(
         statuses[last] if last >= 0 else sc.Status.UNKNOWN
     )
     assert agreement.status is (statuses[-1] if statuses else sc.Status.UNKNOWN)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, CODED_PARTIES + 3),
+    st.lists(st.tuples(st.sampled_from(list(sc.EventType)), st.integers(-1, 11), st.booleans())),
+)
+def test_walk_says_what_a_replay_says(n: int, moves: list[tuple[sc.EventType, int, bool]]) -> None:
+    """``walk`` (state codes up to CODED_PARTIES parties, a Machine past them) gives each
+    step's status and refusal exactly as ``replay`` does, labels included."""
+    labels = [f"P{i}" if i % 3 else "" for i in range(n)]
+    moves = [(kind, actor if actor < n else -1, has_by) for kind, actor, has_by in moves]
+    walked = walk(n, [(EVENT_CODES[k.value], a, h) for k, a, h in moves], labels)
+    replayed = replay([(k, None if a < 0 else a, h) for k, a, h in moves], n, labels)
+    assert walked == [(t.status, None if t.rule is None else (t.rule, t.message)) for t in replayed]
+
+
+def test_a_record_of_many_parties_costs_no_more_a_step_than_a_machine() -> None:
+    """Past CODED_PARTIES parties no state code is made (each would hold 2 + 2n bits): the
+    table of remembered steps gains no entry for them."""
+    before = {key for key in STEPS if key[0] > CODED_PARTIES}
+    n = CODED_PARTIES + 50
+    record = {
+        "id": "many", "kind": "twinning", "sources": ["https://example.org"],
+        "parties": [{"name": f"P{i}", "country": "GB"} for i in range(n)],
+        "events": [{"type": "signed", "by": f"P{i}"} for i in range(n)],
+    }  # fmt: skip
+    assert sc.validate_records([record], today="2026").summary["errors"] == 0
+    assert {key for key in STEPS if key[0] > CODED_PARTIES} == before

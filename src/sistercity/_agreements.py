@@ -12,7 +12,7 @@ import attrs
 from . import _hooks
 from ._dates import PartialDate, as_day
 from ._identity import matching_names, matching_parties
-from ._lifecycle import EVENT_CODES, STEPS, Transition, last_known, period, replay, status_of, step
+from ._lifecycle import EVENT_CODES, Transition, last_known, period, replay, walk
 from ._places import City, _extensions_field, as_tuple
 from ._report import SisterCityError
 from ._vocab import AgreementKind, EventType, Status
@@ -156,13 +156,11 @@ class Agreement:
     def _status_after(self, last: int) -> Status:
         """The status after the events up to index ``last`` (``-1``: none), as in a replay.
 
-        The same answer as :func:`replay` of the events, each ``by`` resolved to a party index,
-        but through the lifecycle's remembered state codes (:func:`~sistercity._lifecycle.step`):
-        a dict lookup an event, where a replay makes a ``Machine`` and its sets.
+        Each ``by`` resolved to its one party (else no actor); stepped by
+        :func:`~sistercity._lifecycle.walk`, which remembers the lifecycle's state codes.
         """
         parties = self.parties
-        n = len(parties)
-        state = 0
+        steps = []
         for event in self.events[: last + 1]:
             by = event.by
             actor = -1
@@ -171,13 +169,10 @@ class Agreement:
                 if len(found) == 1:
                     actor = found[0]
             code = EVENT_CODES.get(event.type)
-            if code is None:  # not in the vocabulary (no constructed event is): skipped
-                continue
-            key = (n, state, code, actor, by is not None)
-            outcome = STEPS.get(key) or step(*key)
-            if outcome:  # a refused event changes nothing, as in a replay
-                state = outcome[0]
-        return status_of(n, state)
+            if code is not None:  # not in the vocabulary (no constructed event is): skipped
+                steps.append((code, actor, by is not None))
+        walked = walk(len(parties), steps)
+        return walked[-1][0] if walked else Status.UNKNOWN
 
     @property
     def status(self) -> Status:

@@ -8,7 +8,7 @@ only, so it knows nothing of records, rules or model classes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final, TypeAlias, TypeVar
 
 import attrs
@@ -16,6 +16,7 @@ import attrs
 from ._vocab import EventType, Status
 
 __all__ = [
+    "CODED_PARTIES",
     "EVENT_CODES",
     "STEPS",
     "Machine",
@@ -26,6 +27,7 @@ __all__ = [
     "replay",
     "status_of",
     "step",
+    "walk",
 ]
 
 
@@ -255,6 +257,48 @@ def refusal(
     if refused is None:
         raise ValueError("refusal() of an event that the lifecycle accepts")
     return refused
+
+
+#: Lifecycles of more parties than this are stepped with a :class:`Machine`, not as state
+#: codes: a code holds ``2 + 2n`` bits and decoding one takes ``n`` steps, so a hostile record
+#: of thousands of parties would cost ``n`` a step (and fill :data:`STEPS` with huge keys).
+CODED_PARTIES: Final = 8
+
+
+def walk(
+    n: int, steps: Iterable[tuple[int, int, bool]], labels: Sequence[str] | None = None
+) -> list[tuple[Status, tuple[str, str] | None]]:
+    """The lifecycle of ``n`` parties over ``(event code, actor or -1, has_by)`` steps.
+
+    For each step, the status after it and ``None``, or, when the machine refuses it (and it
+    changes nothing), the status and :meth:`Machine.step`'s ``(rule, message)``, the parties
+    named by ``labels`` as in :class:`Machine`. The same as :func:`replay`, through the
+    remembered state codes (:func:`step`) for up to :data:`CODED_PARTIES` parties.
+
+    >>> [status.value for status, _ in walk(2, [(EVENT_CODES["signed"], 0, True)] * 2)]
+    ['proposed', 'proposed']
+    >>> walk(2, [(EVENT_CODES["signed"], 0, True)] * 2)[1][1]
+    ('invalid-transition', 'party 0 has signed already')
+    """
+    out: list[tuple[Status, tuple[str, str] | None]] = []
+    if n > CODED_PARTIES:
+        machine = Machine(n, labels)
+        for code, actor, has_by in steps:
+            problem = machine.step(_EVENT_OF_CODE[code], None if actor < 0 else actor, has_by)
+            out.append((machine.status, problem))
+        return out
+    state = 0
+    for code, actor, has_by in steps:
+        outcome = STEPS.get((n, state, code, actor, has_by))
+        if outcome is None:
+            outcome = step(n, state, code, actor, has_by)
+        if outcome:
+            state = outcome[0]
+            out.append((status_of(n, state), None))
+        else:
+            why = refusal(n, state, code, actor, has_by, labels or ())
+            out.append((status_of(n, state), why))
+    return out
 
 
 def replay(

@@ -42,12 +42,12 @@ from ._fields import (
     subdivision_country,
 )
 from ._identity import PlaceKey, key_text, name_key
-from ._lifecycle import EVENT_CODES, STEPS, last_known, period, refusal, step
+from ._lifecycle import CODED_PARTIES, EVENT_CODES, STEPS, last_known, period, step, walk
 from ._places import City, freeze_extensions
 from ._report import Issue
 from ._terms import kind_for_term
 from ._trusted import checked
-from ._vocab import AgreementKind, EventType, PlaceLevel
+from ._vocab import AgreementKind, EventType, PlaceLevel, Status
 
 __all__ = ["Summary", "check_and_summarise", "check_record", "full_check", "quick_check"]
 
@@ -299,21 +299,15 @@ def full_check(
         event_parts.append((kind_e, date, by, parts))
     if isinstance(parties_raw, _ARRAY) and parties_raw:
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
-        # the lifecycle machine of ``replay``, stepped as its remembered state codes: an event
-        # outside the vocabulary is skipped, an invalid one is reported and changes nothing
-        n = len(parties_raw)
-        state = 0
-        for code, actor, has_by, base in steps:
-            outcome = STEPS.get((n, state, code, actor, has_by))
-            if outcome is None:
-                outcome = step(n, state, code, actor, has_by)
-            if outcome:
-                state = outcome[0]
-                active_after.append(outcome[1])
+        # the lifecycle machine of ``replay``: an event outside the vocabulary is skipped, an
+        # invalid one is reported and changes nothing
+        labels = [ns[0] if ns else "" for ns in names]
+        walked = walk(len(parties_raw), [taken[:3] for taken in steps], labels)
+        for (status, refused), (_, _, _, base) in zip(walked, steps, strict=True):
+            if refused is None:
+                active_after.append(status is Status.ACTIVE)
             else:
-                labels = [ns[0] if ns else "" for ns in names]
-                rule, message = refusal(n, state, code, actor, has_by, labels)
-                check.add(rule, f"{base}.type", message)
+                check.add(refused[0], f"{base}.type", refused[1])
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
     sources_given = sources_raw is not None and not (
         isinstance(sources_raw, _ARRAY) and not sources_raw
@@ -573,6 +567,8 @@ def quick_check(
     if len(raw) != found + 1 and not plain_extensions(raw, _QUICK_RECORD_KEYS):
         return None
     n = len(parties)
+    if n > CODED_PARTIES:  # the lifecycle is stepped as state codes below: the full pass
+        return None
     keys: list[PlaceKey] = []
     place_ids: list[tuple[str, str]] = []
     for party in parties:
