@@ -24,8 +24,7 @@ from ._dates import PartialDate, ordinals, parse_lenient
 from ._identity import PlaceKey, name_key
 from ._places import City, FormerName, freeze_extensions
 from ._report import Issue, Severity
-from ._trusted import checked
-from ._trusted import issue as new_issue
+from ._trusted import checked, new_issue
 from ._vocab import AgreementKind, EventType, PlaceLevel
 
 ERROR: Final = Severity.ERROR

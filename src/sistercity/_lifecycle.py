@@ -326,10 +326,12 @@ def replay(
 
 
 #: A day: a date, or its ``date.toordinal()`` number (the record pass counts days so).
-Day = TypeVar("Day", dt.date, int)
+DayOrOrdinal = TypeVar("DayOrOrdinal", dt.date, int)
 
 
-def last_known(latest: Sequence[Day | None], day: Day, today: Day) -> int:
+def last_known(
+    latest: Sequence[DayOrOrdinal | None], day: DayOrOrdinal, today: DayOrOrdinal
+) -> int:
     """The index of the last event known by ``day`` (``-1`` when none is).
 
     ``latest`` holds each listed event's ``date.latest`` (``None`` for an undated event). A
@@ -351,15 +353,17 @@ def last_known(latest: Sequence[Day | None], day: Day, today: Day) -> int:
 
 
 def period(
-    types: Sequence[EventType], earliest: Sequence[Day | None], latest: Sequence[Day | None]
-) -> tuple[Day | None, Day | None]:
+    types: Sequence[EventType],
+    earliest: Sequence[DayOrOrdinal | None],
+    latest: Sequence[DayOrOrdinal | None],
+) -> tuple[DayOrOrdinal | None, DayOrOrdinal | None]:
     """An agreement's period: from the first signing's earliest day to the end's latest day.
 
     ``None`` stands for unbounded: no signing, or an undated first signing; no ``terminated`` or
     ``expired`` event with a date.
     """
-    start: Day | None = None
-    end: Day | None = None
+    start: DayOrOrdinal | None = None
+    end: DayOrOrdinal | None = None
     for kind, first in zip(types, earliest, strict=True):
         if kind is EventType.SIGNED:
             start = first

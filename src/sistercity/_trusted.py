@@ -20,7 +20,7 @@ from ._agreements import Agreement, Event
 from ._places import City, FormerName
 from ._report import Issue, Severity
 
-__all__ = ["checked", "issue"]
+__all__ = ["checked", "new_issue"]
 
 # The fields of the model classes, in the order _checked takes their values. Checked when this
 # module loads, so that a field added to a model cannot be skipped silently.
@@ -83,7 +83,7 @@ def checked(cls: type[Any], values: tuple[Any, ...]) -> Any:
 (_RULE, _SEVERITY, _MESSAGE, _PATH, _ID, _FILE, _LINE, _INDEX, _RECORDS) = _SETTERS[Issue]
 
 
-def issue(
+def new_issue(
     rule: str,
     severity: Severity,
     message: str,
