@@ -22,6 +22,7 @@ from sistercity import (
     strategies,
 )
 from sistercity._collection import CollectionCheck, RecordSummary, format_place_key, summarise
+from sistercity._record import full_check, quick_check
 
 TODAY = dt.date(2026, 1, 1)
 SOURCES = ["https://example.org/"]
@@ -793,3 +794,231 @@ def test_a_record_that_names_its_own_id_is_not_superseded_by_itself() -> None:
     check = CollectionCheck(today=TODAY)
     check.add_summary(twinning_summary(0, "a", "a"))
     assert [i.rule for i in check.issues()] == []
+
+
+# --------------------------------------------------------------------------------------------
+# What the check keeps of a record: place ids, where it was read
+# --------------------------------------------------------------------------------------------
+
+COUNTRY_CHOICES = ("DE", "FR", "PL")
+
+
+ReadRecord = tuple[str, tuple[PlaceKey, ...], tuple[tuple[str, str], ...]]
+
+
+@st.composite
+def read_summaries(draw: st.DrawFn) -> list[ReadRecord]:
+    """(id, keys, place ids) of records as the record pass summarises them: each party's key is
+    its Wikidata id, else its GeoNames id, else its name key; its place ids are its Wikidata
+    and GeoNames ids (so a party with both gives a place id that is not its key). Few ids and
+    countries, so that place ids repeat with other countries, within a record too.
+    """
+    out = []
+    for n in range(draw(st.integers(0, 12))):
+        keys: list[PlaceKey] = []
+        place_ids: list[tuple[str, str]] = []
+        for _ in range(draw(st.integers(2, 3))):
+            country = draw(st.sampled_from(COUNTRY_CHOICES))
+            wikidata = draw(st.none() | st.sampled_from(["Q1", "Q2", "Q3"]))
+            geonames = draw(st.none() | st.sampled_from(["geonames:1", "geonames:2"]))
+            key = wikidata or geonames or (country, None, "municipality", f"town {n}")
+            if key in keys:
+                continue  # the record pass refuses a place twice
+            keys.append(key)
+            place_ids += [(token, country) for token in (wikidata, geonames) if token]
+        if len(keys) > 1:
+            out.append((f"r{n}", tuple(keys), tuple(place_ids)))
+    return out
+
+
+def conflicts_by_reference(
+    records: Sequence[ReadRecord],
+) -> dict[str, tuple[dict[str, set[int]], set[int]]]:
+    """SPEC §5 conflicting-city, straight from the place ids: for each place id given with two
+    countries or more, the records giving it with each country, and all of them.
+    """
+    by_token: dict[str, dict[str, set[int]]] = {}
+    for index, (_, _, place_ids) in enumerate(records):
+        for token, country in place_ids:
+            by_token.setdefault(token, {}).setdefault(country, set()).add(index)
+    return {
+        token: (countries, set().union(*countries.values()))
+        for token, countries in by_token.items()
+        if len(countries) > 1
+    }
+
+
+def found_conflicts(issues: Sequence[Issue]) -> dict[str, tuple[str, set[int]]]:
+    out = {}
+    for issue in issues:
+        if issue.rule == "conflicting-city":
+            token = issue.message.split()[2]
+            out[token] = (issue.message, {r.index for r in issue.records if r.index is not None})
+    return out
+
+
+def expected_message(token: str, countries: dict[str, set[int]]) -> str:
+    parts = ", ".join(
+        f"{country!r} in {len(seqs)} record{'s' if len(seqs) > 1 else ''}"
+        for country, seqs in sorted(countries.items())
+    )
+    return (
+        f"the place {token} is given with different countries: {parts}; a place has one "
+        "present country"
+    )
+
+
+@given(read_summaries(), st.booleans())
+def test_conflicting_city_names_every_record_that_gives_the_place_id(
+    records: list[ReadRecord], through_add_read: bool
+) -> None:
+    """The check keeps no place ids for most records (they are the keys that are ids, each with
+    the first country given with it); what it finds is what the place ids themselves give,
+    parties with a Wikidata and a GeoNames id, and a place id given twice in a record, too.
+    """
+    check = CollectionCheck(today=TODAY)
+    for index, (rid, keys, place_ids) in enumerate(records):
+        summary = (rid, AgreementKind.TWINNING, keys, place_ids, None, None, None, True)
+        if through_add_read:
+            check.add_read(summary, "f.jsonl", index + 1, index, index)
+        else:
+            check.add_summary(RecordSummary(RecordRef(rid, index), *summary))
+    found = found_conflicts(check.issues())
+    expected = conflicts_by_reference(records)
+    assert found.keys() == expected.keys()
+    for token, (countries, seqs) in expected.items():
+        assert found[token] == (expected_message(token, countries), seqs)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Q1", "Q2", "geonames:1"]),
+            st.sampled_from(["Q1", "Q2", "geonames:1", "Q9"]),
+            st.sampled_from(COUNTRY_CHOICES),
+        ),
+        max_size=8,
+    ),
+)
+def test_place_ids_that_are_not_the_keys_are_kept_whole(
+    parts: list[tuple[str, str, str]],
+) -> None:
+    """A summary made by hand may give place ids that are not its keys (or none, or one
+    twice): conflicting-city still goes by the place ids alone.
+    """
+    records = [
+        (f"r{n}", ("Q1", "Q2"), ((token, country), (other, "DE"))[: n % 3])
+        for n, (token, other, country) in enumerate(parts)
+    ]
+    check = CollectionCheck(today=TODAY)
+    for index, (rid, keys, place_ids) in enumerate(records):
+        check.add_summary(RecordSummary(RecordRef(rid, index), rid, AgreementKind.TWINNING,
+                                        keys, place_ids, None, None, None, True))  # fmt: skip
+    found = found_conflicts(check.issues())
+    expected = conflicts_by_reference(records)
+    assert {token: seqs for token, (_, seqs) in found.items()} == {
+        token: seqs for token, (_, seqs) in expected.items()
+    }
+
+
+# where records are read: several files, blank lines, skipped records, unknown lines
+locations = st.lists(
+    st.tuples(
+        st.sampled_from(["a.jsonl", "b.jsonl", "-"]),
+        st.none() | st.integers(1, 3),  # lines skipped before the record (None: no line)
+        st.integers(0, 2),  # records skipped before it
+    ),
+    max_size=12,
+)
+
+
+@given(locations)
+def test_add_read_names_each_record_where_it_was_read(
+    steps: list[tuple[str, int | None, int]],
+) -> None:
+    """The check keeps where a record was read in runs, not a RecordRef a record; an issue
+    names each record with the file, line, index and seq it was added with.
+    """
+    check = CollectionCheck(today=TODAY)
+    refs: list[RecordRef] = []
+    line = index = seq = 0
+    file = None
+    for n, (name, lines, skipped) in enumerate(steps):
+        if name != file:
+            file, line, index = name, 0, 0
+        line += 1 + (lines or 0)
+        index += 1 + skipped
+        seq += 1 + skipped
+        rid = f"r{n}"
+        ref = RecordRef(rid, index, file, None if lines is None else line, seq=seq)
+        refs.append(ref)
+        summary = (rid, AgreementKind.TWINNING, ("Q1", "Q2"), (), None, None, None, True)
+        check.add_read(summary, ref.file, ref.line, ref.index, ref.seq)
+    issues = check.issues()
+    if len(refs) < 2:
+        assert issues == []
+        return
+    (issue,) = issues
+    assert issue.records == tuple(refs)
+    assert [ref.seq for ref in issue.records] == [ref.seq for ref in refs]
+
+
+class TaggedRef(RecordRef):
+    pass
+
+
+def test_add_summary_names_each_record_with_the_ref_it_was_given() -> None:
+    """Refs that the check keeps as runs, and refs it keeps whole: another id than the
+    record's, no index, no seq, a subclass, a line as large as Python's ints go.
+    """
+    refs = [
+        RecordRef("a", 0, "x.jsonl", 1, seq=0),
+        RecordRef("b", 1, "x.jsonl", 2, seq=1),
+        RecordRef("not c", 2, "x.jsonl", 3, seq=2),
+        RecordRef("d"),
+        RecordRef("e", None, "y.jsonl", 7, seq=9),
+        RecordRef("f", 5, None, None, seq=None),
+        TaggedRef("g", 6, "x.jsonl", 7, seq=6),
+        RecordRef("h", 7, "x.jsonl", 2**70, seq=7),
+        RecordRef("i", 8, "x.jsonl", 9, seq=8),
+    ]
+    check = CollectionCheck(today=TODAY)
+    for ref, rid in zip(refs, "abcdefghi", strict=True):
+        check.add_summary(RecordSummary(ref, rid, AgreementKind.TWINNING, ("Q1", "Q2"), (),
+                                        None, None, None, True))  # fmt: skip
+    (issue,) = check.issues()
+    assert issue.records == tuple(refs)
+    assert [type(ref) for ref in issue.records] == [type(ref) for ref in refs]
+    assert [ref.seq for ref in issue.records] == [ref.seq for ref in refs]
+    assert (issue.id, issue.file, issue.line, issue.index) == ("a", "x.jsonl", 1, 0)
+
+
+def test_one_summary_added_twice_is_two_records() -> None:
+    """A memo (``sistercity diff``) gives two records that read alike one summary object: they
+    are two records all the same (a duplicate-agreement, and a duplicate-id).
+    """
+    summary = ("a", AgreementKind.TWINNING, ("Q1", "Q2"), (("Q1", "DE"), ("Q2", "FR")),
+               None, None, None, True)  # fmt: skip
+    check = CollectionCheck(today=TODAY)
+    check.add_read(summary, "x.jsonl", 1, 0, 0)
+    check.add_read(summary, "x.jsonl", 2, 1, 1)
+    assert sorted(i.rule for i in check.issues()) == ["duplicate-agreement", "duplicate-id"]
+    assert len(check) == 2
+
+
+@given(strategies.records(), st.booleans())
+def test_the_record_pass_gives_place_ids_as_add_read_reads_them(
+    raw: dict[str, object], quick: bool
+) -> None:
+    """What CollectionCheck.add_read relies on: a summary of the record pass (the quick check or
+    the full pass) gives each party's Wikidata and GeoNames ids in party order, so when there
+    are as many place ids as keys that are ids, they are those keys.
+    """
+    answer = quick_check(raw, TODAY) if quick else full_check(raw, TODAY)[::2]
+    if answer is None or answer[1] is None:
+        return
+    _, _, keys, place_ids, *_ = answer[1]
+    ids = [key for key in keys if isinstance(key, str)]
+    assert len(place_ids) >= len(ids)
+    if len(place_ids) == len(ids):
+        assert [token for token, _ in place_ids] == ids

@@ -2,10 +2,11 @@
 
 :class:`CollectionCheck` takes one :class:`RecordSummary` per record (:meth:`~CollectionCheck.
 add_summary`; :meth:`~CollectionCheck.add` builds it from an :class:`~sistercity.Agreement`;
-:meth:`~CollectionCheck.add_read` takes the record pass's summary as it is) and keeps a small
-tuple of it and nothing else, so that a command line can stream records of any length. Time,
-memory and output grow no faster than n log n in the number of records n, whatever the input
-(but see "Cost" below for the one shape that costs more).
+:meth:`~CollectionCheck.add_read` takes the record pass's summary as it is) and keeps a row of
+references to objects it shares with other records or its indexes (no object of the record's
+own but its id and index) and nothing else, so that a command line can stream records of any
+length. Time, memory and output grow no faster than n log n in the number of records n,
+whatever the input (but see "Cost" below for the one shape that costs more).
 
 The rules:
 
@@ -66,8 +67,13 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from array import array
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, Final, NamedTuple, TypeVar
+from itertools import compress, count
+from operator import not_
+from typing import Any, Final, NamedTuple
 
 from ._agreements import Agreement, AgreementKind, Status
 from ._dates import PartialDate, as_day
@@ -96,11 +102,13 @@ COLLECTION_RULES: Final = (
 _RULE_ORDER: Final = {rule: n for n, rule in enumerate(COLLECTION_RULES)}
 
 #: A measured estimate of the memory one record costs a :class:`CollectionCheck`, in bytes:
-#: two parties (most with Wikidata ids), year-precision dates, its ``RecordRef`` with file,
-#: line and a short id, and its place ids (``benchmarks/bench_registry.py --sizes 100k``
-#: measured 756, of which about 100 are the place ids, kept so that ``conflicting-city`` needs
-#: no list of records per id).
-SUMMARY_BYTES_ESTIMATE: Final = 780
+#: two parties (most with Wikidata ids), year-precision dates, read from one file with a short
+#: id. ``benchmarks/bench_registry.py --sizes 100k`` measured 326 (its agreements stay alive,
+#: so the ids and place ids are theirs); ``validate`` of 100,000 generated JSON Lines records,
+#: which drops each record, keeps 404 a record with the strings of its id and place ids (about
+#: 170: 56 a str). A record's place ids are kept only when a party gives two (see
+#: :meth:`CollectionCheck.add_read`), and where it was read as runs of records.
+SUMMARY_BYTES_ESTIMATE: Final = 420
 
 _KINDS: Final = tuple(AgreementKind)
 _KIND_INDEX: Final = {kind: n for n, kind in enumerate(_KINDS)}
@@ -175,31 +183,11 @@ def format_place_key(key: PlaceKey) -> str:
     return key_text(key)
 
 
+_is_id: Final = str.__instancecheck__  # a place key that is an id, not a name key
+
+
 def _sort_text(key: PlaceKey) -> tuple[int, str]:
     return (0, key) if isinstance(key, str) else (1, repr(key))
-
-
-_K = TypeVar("_K")
-
-
-def _append(table: dict[_K, int | list[int]], key: _K, seq: int) -> None:
-    """Record ``seq`` under ``key``: a bare int for the first, a list once there are two.
-
-    A record already last under ``key`` is not added again (one record may name the same
-    geonames id on two parties).
-    """
-    found = table.get(key)
-    if found is None:
-        table[key] = seq
-    elif type(found) is int:
-        if found != seq:
-            table[key] = [found, seq]
-    elif found[-1] != seq:  # type: ignore[index]
-        found.append(seq)  # type: ignore[union-attr]
-
-
-def _seqs(found: int | list[int]) -> list[int]:
-    return [found] if isinstance(found, int) else found
 
 
 def _group_of(keys: tuple[PlaceKey, ...]) -> tuple[PlaceKey, ...]:
@@ -216,45 +204,124 @@ def _group_of(keys: tuple[PlaceKey, ...]) -> tuple[PlaceKey, ...]:
     return tuple(sorted(keys, key=_sort_text))
 
 
-# What a CollectionCheck keeps of one record, by position in a plain tuple (no object per
-# record): its id, kind, period, supersedes and "active", then where it was read: a RecordRef
-# given by the caller, or the parts one is made of when an issue names the record.
-_ID: Final = 0
+def _named_by_keys(keys: tuple[PlaceKey, ...], place_ids: tuple[tuple[str, str], ...]) -> bool:
+    """Whether ``place_ids`` name the keys that are ids (str) and nothing else, in key order.
+
+    So it is for a record that the record pass read, unless a party gives both a Wikidata and
+    a GeoNames id (its key is the Wikidata id, and both are place ids).
+    """
+    return [token for token, _ in place_ids] == list(filter(_is_id, keys))
+
+
+#: ``None`` in an int column; the ints kept there are at most _MAX_INT either way, so that
+#: one minus another never is _NO_INT.
+_NO_INT: Final = -(1 << 63)
+_MAX_INT: Final = (1 << 62) - 1
+
+
+def _in_runs(ref: RecordRef, rid: str) -> bool:
+    """Whether :class:`_Where` gives ``ref`` (of a record with id ``rid``) back equal."""
+    file = ref.file
+    return (
+        type(ref) is RecordRef
+        and type(ref.id) is str
+        and ref.id == rid
+        and (file is None or type(file) is str)
+        and all(
+            value is None or (type(value) is int and -_MAX_INT <= value <= _MAX_INT)
+            for value in (ref.line, ref.index, ref.seq)
+        )
+    )
+
+
+class _Where:
+    """Where each record was read (the parts of its :class:`RecordRef`), in runs.
+
+    A record's row keeps its ``index``; its ``seq`` and ``line`` are kept as offsets from the
+    index (from 0 when the index is ``None``; ``None`` when they are), which are the same for
+    every record of a run: records read from one file, with no line between them that holds no
+    record (a blank line). So a record read from a file costs nothing here but a comparison.
+    A run is kept as the position of its first record, its file and its offsets
+    (``_NO_INT``: ``None``).
+
+    A ``RecordRef`` given whole (:meth:`CollectionCheck.add_summary`) is kept whole when the
+    runs would not give it back equal (:func:`_in_runs`).
+    """
+
+    __slots__ = ("file", "files", "line_off", "line_offs", "refs", "seq_off", "seq_offs", "starts")
+
+    def __init__(self) -> None:
+        # the current run (none yet: offsets that no record has)
+        self.file: str | None = None
+        self.seq_off: int | None = _NO_INT
+        self.line_off: int | None = _NO_INT
+        # every run
+        self.starts = array("q")
+        self.files: list[str | None] = []
+        self.seq_offs = array("q")
+        self.line_offs = array("q")
+        self.refs: dict[int, RecordRef] = {}
+
+    def add(
+        self, at: int, file: str | None, line: int | None, index: int | None, seq: int | None
+    ) -> None:
+        """Record ``at`` was read from ``file`` at ``line``, ``index`` and ``seq``.
+
+        (:meth:`CollectionCheck.add_read` calls this only for a record that it does not see
+        continue the current run.)
+        """
+        base = 0 if index is None else index
+        seq_off = None if seq is None else seq - base
+        line_off = None if line is None else line - base
+        if file == self.file and seq_off == self.seq_off and line_off == self.line_off:
+            return
+        self.file, self.seq_off, self.line_off = file, seq_off, line_off
+        self.starts.append(at)
+        self.files.append(file)
+        self.seq_offs.append(_NO_INT if seq_off is None else seq_off)
+        self.line_offs.append(_NO_INT if line_off is None else line_off)
+
+    def ref(self, at: int, rid: str, index: int | None) -> RecordRef:
+        """The :class:`RecordRef` of record ``at``, with id ``rid`` and ``index``."""
+        ref = self.refs.get(at)
+        if ref is None:
+            run = bisect_right(self.starts, at) - 1
+            base = 0 if index is None else index
+            seq, line = self.seq_offs[run], self.line_offs[run]
+            ref = RecordRef(
+                rid,
+                index,
+                self.files[run],
+                None if line == _NO_INT else line + base,
+                seq=None if seq == _NO_INT else seq + base,
+            )
+        return ref
+
+
+# What a CollectionCheck keeps of each record: a row of _WIDTH entries in one flat list, in
+# input order (a record's "seq" in the check is its row's number). Each entry but the index
+# refers to an object shared with an index or with other records: the id; the kind (an enum
+# member) and "active" (a bool); the period's bounds as day ordinals (the record pass gives
+# each day's int once; None: unbounded); the record's place keys, sorted, as the one tuple
+# that _groups holds for them; and its index (see _Where).
+_RID: Final = 0
 _KIND: Final = 1
-_START: Final = 2
-_END: Final = 3
-_SUPERSEDES: Final = 4
-_ACTIVE: Final = 5
-_REF: Final = 6
-_FILE: Final = 7
-_LINE: Final = 8
-_INDEX: Final = 9
-_SEQ: Final = 10
-_PLACE_IDS: Final = 11
-_Kept = tuple[
-    str,
-    int,
-    "int | None",
-    "int | None",
-    "str | None",
-    bool,
-    "RecordRef | None",
-    "str | None",
-    "int | None",
-    "int | None",
-    "int | None",
-    tuple[tuple[str, str], ...],
-]
+_ACTIVE: Final = 2
+_START: Final = 3
+_END: Final = 4
+_GROUP: Final = 5
+_INDEX: Final = 6
+_WIDTH: Final = 7
 
 
 class CollectionCheck:
     """Check the collection rules of SPEC §5 incrementally, one record at a time.
 
-    :meth:`add_summary` (or :meth:`add_read`) keeps a small tuple for each record and its
-    entries in a few dict indexes, never the agreement; about :data:`SUMMARY_BYTES_ESTIMATE`
-    bytes a record. :meth:`issues` returns every collection finding, unfiltered by any rule
-    selection. ``today`` (default: the real date when the check is created) decides "active
-    now".
+    :meth:`add_summary` (or :meth:`add_read`) keeps a row of references to shared objects
+    for each record and a few indexes, never the agreement; about
+    :data:`SUMMARY_BYTES_ESTIMATE` bytes a record. :meth:`issues` returns every collection
+    finding, unfiltered by any rule selection. ``today`` (default: the real date when the check
+    is created) decides "active now".
 
     >>> from sistercity import Agreement, City, Event
     >>> def twinning(id):
@@ -270,27 +337,43 @@ class CollectionCheck:
 
     __slots__ = (
         "_conflicts",
+        "_countries",
+        "_days",
         "_groups",
-        "_ids",
+        "_mismatches",
+        "_odd_places",
         "_places",
-        "_records",
+        "_rows",
+        "_shared",
         "_superseding",
+        "_targets",
         "_today",
+        "_where",
     )
 
     def __init__(self, *, today: dt.date | str | PartialDate | None = None) -> None:
         self._today = dt.date.today() if today is None else as_day(today)
-        self._records: list[_Kept] = []
-        self._ids: dict[str, int | list[int]] = {}
-        # the place keys of a record, sorted -> its records
-        self._groups: dict[tuple[PlaceKey, ...], int | list[int]] = {}
-        # place id ("Q64", "geonames:2950159") -> the first country given with it; the records
-        # naming a place id are found again (from their kept place ids) only for the place ids
-        # in _conflicts, those seen with a second country: one lookup a place id, no list
+        self._rows: list[Any] = []  # _WIDTH entries a record (see _RID)
+        self._where = _Where()
+        # sorted place keys -> the same tuple, which every record with those places refers
+        # to; the groups of two records or more
+        self._groups: dict[tuple[PlaceKey, ...], tuple[PlaceKey, ...]] = {}
+        self._shared: dict[tuple[PlaceKey, ...], None] = {}
+        # place id ("Q64", "geonames:2950159") -> the first country given with it, in order of
+        # first appearance; the place ids seen with a second country. A record's place ids are
+        # not kept when they are its keys that are ids (the record pass's summary, unless a
+        # party has both a Wikidata and a GeoNames id), each with the first country given with
+        # it, but for the few in _mismatches (place id, another country, record); the place
+        # ids of any other record are kept whole in _odd_places.
         self._places: dict[str, str] = {}
         self._conflicts: set[str] = set()
-        # the records that name a 'supersedes'
-        self._superseding: list[int] = []
+        self._mismatches: list[tuple[str, str, int]] = []
+        self._odd_places: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._countries: dict[str, str] = {}  # one str object a country
+        # the records that name a 'supersedes', and the ids they name
+        self._superseding = array("q")
+        self._targets: list[str] = []
+        self._days: dict[int, int] = {}  # one int object a day, for add_summary
 
     @property
     def today(self) -> dt.date:
@@ -299,7 +382,7 @@ class CollectionCheck:
 
     def __len__(self) -> int:
         """The number of records added."""
-        return len(self._records)
+        return len(self._rows) // _WIDTH
 
     def add(self, agreement: Agreement, ref: RecordRef) -> None:
         """Take one record into account; ``ref`` says where it was read."""
@@ -315,12 +398,26 @@ class CollectionCheck:
         ``active`` must have been decided on this check's :attr:`today`. A period that ends
         before it starts (which no valid record has) is refused with :class:`ValueError`.
         """
-        start, end = summary.start, summary.end
+        rid, kind, keys, place_ids, start, end, supersedes, active = summary[1:]
         if start is not None and end is not None and end < start:
             raise ValueError(
                 f"a period must not end before it starts (got start {start}, end {end})"
             )
-        self._add(summary[1:], summary.ref, None, None, None, summary.ref.seq)
+        days = self._days
+        if start is not None:
+            start = days.setdefault(start, start)
+        if end is not None:
+            end = days.setdefault(end, end)
+        kept = (rid, kind, keys, place_ids, start, end, supersedes, bool(active))
+        at = len(self)
+        ref = summary.ref
+        if _in_runs(ref, rid):
+            self.add_read(kept, ref.file, ref.line, ref.index, ref.seq)
+        else:
+            self._where.refs[at] = ref
+            self.add_read(kept, None, None, None, None)
+        if not _named_by_keys(keys, place_ids):  # not as the record pass gives them
+            self._odd_places[at] = place_ids
 
     def add_read(
         self,
@@ -334,72 +431,87 @@ class CollectionCheck:
 
         ``file``, ``line``, ``index`` and ``seq`` make the record's :class:`RecordRef`, made
         only when an issue names the record. The record pass gives no period that ends before
-        it starts, so the summary is not checked again.
+        it starts, so the summary is not checked again, and its place ids are its parties'
+        Wikidata and GeoNames ids in party order: when there are as many as keys that are ids,
+        they are those keys, which the check keeps anyway, so it keeps no place ids for the
+        record (:meth:`add_summary` checks that on any summary).
         """
-        self._add(summary, None, file, line, index, seq)
-
-    def _add(
-        self,
-        summary: Summary | tuple[Any, ...],
-        ref: RecordRef | None,
-        file: str | None,
-        line: int | None,
-        index: int | None,
-        run_seq: int | None,
-    ) -> None:
+        # (this runs once a record, so the parts are in line, not in calls)
         rid, kind, keys, place_ids, start, end, supersedes, active = summary
-        seq = len(self._records)
-        # the kind as its index: a tuple of plain values only, which the garbage collector
-        # stops tracking, so that a long input does not make each collection longer
-        self._records.append(
-            (
-                rid,
-                _KIND_INDEX[kind],
-                start,
-                end,
-                supersedes,
-                active,
-                ref,
-                file,
-                line,
-                index,
-                run_seq,
-                place_ids,
-            )
-        )
+        # the group (_group_of, in line for two parties), and whether the place ids are the
+        # keys that are ids: for a summary of the record pass, when there are as many (else a
+        # party gives two ids)
+        group: tuple[PlaceKey, ...]
+        if len(keys) == 2:
+            a, b = keys
+            if type(a) is str:
+                group = keys if type(b) is not str or a <= b else (b, a)
+                named = len(place_ids) == (2 if type(b) is str else 1)
+            elif type(b) is str:
+                group = (b, a)
+                named = len(place_ids) == 1
+            else:
+                group = _group_of(keys)
+                named = not place_ids
+        else:
+            group = _group_of(keys)
+            named = len(place_ids) == sum(map(_is_id, keys))
+        groups = self._groups
+        size = len(groups)
+        shared = groups.setdefault(group, group)
+        if len(groups) == size:
+            self._shared[shared] = None
+        self._rows += (rid, kind, active, start, end, shared, index)
+        where = self._where
+        if (  # (in short, the test of _Where.add: the record continues the current run)
+            file is not where.file
+            or index is None
+            or seq is None
+            or seq - index != where.seq_off
+            or (None if line is None else line - index) != where.line_off
+        ):
+            where.add(self._last(), file, line, index, seq)
         if supersedes is not None:
-            self._superseding.append(seq)
-        # _append, inlined for the common case: a first entry
-        found = self._ids.setdefault(rid, seq)
-        if found != seq:
-            _append(self._ids, rid, seq)
-        group = _group_of(keys)
-        found = self._groups.setdefault(group, seq)
-        if found != seq:
-            _append(self._groups, group, seq)
-        places = self._places
+            self._superseding.append(self._last())
+            self._targets.append(supersedes)
+        # the first country given with each place id (one str object a country)
+        places, countries = self._places, self._countries
         for token, country in place_ids:
-            if places.setdefault(token, country) != country:
+            if places.setdefault(token, countries.setdefault(country, country)) != country:
                 self._conflicts.add(token)
+                if named:
+                    self._mismatches.append((token, country, self._last()))
+        if not named:
+            self._odd_places[self._last()] = place_ids
 
-    def _ref(self, seq: int) -> RecordRef:
-        kept = self._records[seq]
-        ref = kept[_REF]
-        if ref is None:
-            ref = RecordRef(kept[_ID], kept[_INDEX], kept[_FILE], kept[_LINE], seq=kept[_SEQ])
-        return ref
+    def _last(self) -> int:
+        """The seq of the last record added."""
+        return len(self._rows) // _WIDTH - 1
+
+    # -- the rules ------------------------------------------------------------------------------
 
     def issues(self) -> list[Issue]:
         """Every collection finding so far, sorted by first record and rule (see module doc)."""
+        rows = self._rows
+        records = _Columns(
+            rows[_RID::_WIDTH],
+            rows[_KIND::_WIDTH],
+            rows[_ACTIVE::_WIDTH],
+            rows[_START::_WIDTH],
+            rows[_END::_WIDTH],
+        )
+        ids = set(records.rids)
         found: list[tuple[list[int], Issue]] = []
-        found.extend(self._duplicate_ids())
+        found.extend(self._duplicate_ids(records.rids, ids))
         found.extend(self._conflicting_cities())
-        found.extend(self._duplicate_agreements())
-        found.extend(self._supersedes())
+        found.extend(self._duplicate_agreements(records, ids))
+        found.extend(self._supersedes(records, ids))
         found.sort(key=lambda pair: (pair[0][0], _RULE_ORDER[pair[1].rule], pair[0]))
         return [issue for _, issue in found]
 
-    # -- the rules ------------------------------------------------------------------------------
+    def _ref(self, seq: int) -> RecordRef:
+        row = _WIDTH * seq
+        return self._where.ref(seq, self._rows[row + _RID], self._rows[row + _INDEX])
 
     def _issue(
         self, rule: str, severity: Severity, seqs: Iterable[int], message: str
@@ -419,32 +531,55 @@ class CollectionCheck:
         issue = Issue(rule, severity, message, "$", **where)
         return ordered, issue
 
-    def _duplicate_ids(self) -> Iterator[tuple[list[int], Issue]]:
-        for rid, found in self._ids.items():
-            if type(found) is list:
-                yield self._issue(
-                    "duplicate-id",
-                    Severity.ERROR,
-                    found,
-                    f"the id {rid!r} is used by {len(found)} records; each agreement needs an "
-                    "id of its own",
-                )
+    def _duplicate_ids(self, rids: list[str], ids: set[str]) -> Iterator[tuple[list[int], Issue]]:
+        if len(ids) == len(rids):
+            return
+        twice = [rid for rid, n in Counter(rids).items() if n > 1]
+        for rid, found in _seqs_of(rids, twice).items():
+            yield self._issue(
+                "duplicate-id",
+                Severity.ERROR,
+                found,
+                f"the id {rid!r} is used by {len(found)} records; each agreement needs an "
+                "id of its own",
+            )
 
     def _conflicting_cities(self) -> Iterator[tuple[list[int], Issue]]:
-        if not self._conflicts:
-            return
-        # the records naming each conflicting place id, by country, in input order
-        found: dict[str, dict[str, int | list[int]]] = {}
         conflicts = self._conflicts
-        for seq, kept in enumerate(self._records):
-            for token, country in kept[_PLACE_IDS]:
+        if not conflicts:
+            return
+        places = self._places
+        # the records naming each conflicting place id, by country, in input order; the place
+        # ids in order of first appearance
+        found: dict[str, dict[str, list[int]]] = {
+            token: {} for token in places if token in conflicts
+        }
+        # the other countries a record gives a place id that is one of its keys, one for each
+        # party that does (any other party gives the first country)
+        other: dict[tuple[str, int], list[str]] = {}
+        for token, country, seq in self._mismatches:
+            other.setdefault((token, seq), []).append(country)
+        odd = self._odd_places
+        groups = self._rows[_GROUP::_WIDTH]
+        named = _positions(map(not_, map(conflicts.isdisjoint, groups)))
+        for seq in sorted(odd.keys() | named):
+            place_ids = odd.get(seq)
+            if place_ids is None:
+                place_ids = tuple(
+                    (key, (other.get((key, seq)) or [places[key]]).pop())
+                    for key in groups[seq]
+                    if _is_id(key) and key in conflicts
+                )
+            for token, country in place_ids:
                 if token in conflicts:
-                    _append(found.setdefault(token, {}), country, seq)
+                    these = found[token].setdefault(country, [])
+                    if not these or these[-1] != seq:
+                        these.append(seq)
         for token, by_country in found.items():
             seqs: list[int] = []
             parts = []
             for country in sorted(by_country):
-                these = _seqs(by_country[country])
+                these = by_country[country]
                 seqs.extend(these)
                 parts.append(f"{country!r} in {_records(len(these))}")
             yield self._issue(
@@ -455,48 +590,47 @@ class CollectionCheck:
                 "a place has one present country",
             )
 
-    def _duplicate_agreements(self) -> Iterator[tuple[list[int], Issue]]:
-        forest: _Forest | None = None
-        for group, found in self._groups.items():
-            if type(found) is int:
-                continue
-            if forest is None:
-                forest = _Forest(self._records, self._ids, self._superseding)
-            for members in _duplicate_groups(self._records, found, forest):  # type: ignore[arg-type]
-                yield self._duplicate_issue(group, members)
+    def _duplicate_agreements(
+        self, records: _Columns, ids: set[str]
+    ) -> Iterator[tuple[list[int], Issue]]:
+        if not self._shared:
+            return
+        members: dict[tuple[PlaceKey, ...], list[int]] = {group: [] for group in self._shared}
+        groups = self._rows[_GROUP::_WIDTH]
+        for seq in _positions(map(members.__contains__, groups)):
+            members[groups[seq]].append(seq)
+        forest = _Forest(records.rids, ids, self._superseding, self._targets)
+        for group, seqs in members.items():
+            for found in _duplicate_groups(records, seqs, forest):
+                yield self._duplicate_issue(records, group, found)
 
     def _duplicate_issue(
-        self, group: tuple[PlaceKey, ...], seqs: list[int]
+        self, records: _Columns, group: tuple[PlaceKey, ...], seqs: list[int]
     ) -> tuple[list[int], Issue]:
-        records = [self._records[seq] for seq in seqs]
-        rids = sorted(r[_ID] for r in records)
+        rids = sorted(records.rids[seq] for seq in seqs)
         ids = ", ".join(repr(rid) for rid in rids[:_MESSAGE_IDS])
         if len(rids) > _MESSAGE_IDS:
             ids += f" and {len(rids) - _MESSAGE_IDS} more"
-        kinds = sorted({_KINDS[r[_KIND]].value for r in records})
+        kinds = sorted({records.kinds[seq].value for seq in seqs})
         places = ", ".join(format_place_key(key) for key in group)
         kind_text = f"kind {kinds[0]!r}" if len(kinds) == 1 else f"kinds {' / '.join(kinds)}"
         return self._issue(
             "duplicate-agreement",
             Severity.WARNING,
             seqs,
-            f"{len(records)} records ({ids}) look like the same agreement: the same places "
+            f"{len(seqs)} records ({ids}) look like the same agreement: the same places "
             f"({places}), {kind_text}, periods that possibly overlap, and "
-            f"{'neither supersedes the other' if len(records) == 2 else 'none supersedes another'}"
+            f"{'neither supersedes the other' if len(seqs) == 2 else 'none supersedes another'}"
             ", even through a chain; merge them, or link them with 'supersedes'",
         )
 
-    def _supersedes(self) -> Iterator[tuple[list[int], Issue]]:
+    def _supersedes(self, records: _Columns, ids: set[str]) -> Iterator[tuple[list[int], Issue]]:
         today = self._today.isoformat()
-        records = self._records
+        rids, active = records.rids, records.active
         # superseded id -> the active records that supersede it
         superseders: dict[str, list[int]] = {}
-        for seq in self._superseding:
-            record = records[seq]
-            target = record[_SUPERSEDES]
-            assert target is not None
-            found = self._ids.get(target)
-            if found is None:
+        for seq, target in zip(self._superseding, self._targets, strict=True):
+            if target not in ids:
                 yield self._issue(
                     "unknown-supersedes",
                     Severity.WARNING,
@@ -504,27 +638,46 @@ class CollectionCheck:
                     f"'supersedes' names {target!r}, which is not the id of any agreement in "
                     "the input",
                 )
-            elif record[_ACTIVE]:
+            elif active[seq]:
                 superseders.setdefault(target, []).append(seq)
+        with_id = _seqs_of(rids, superseders)
         for target, newer in superseders.items():
-            older = [old for old in _seqs(self._ids[target]) if records[old][_ACTIVE]]
+            older = [old for old in with_id[target] if active[old]]
             # a record that names its own id is not superseded by itself
             if not older or (len(older) == len(newer) == 1 and older == newer):
                 continue
             if len(newer) == 1 and len(older) == 1:
-                new_id = records[newer[0]][_ID]
+                new_id = rids[newer[0]]
                 message = (
                     f"{new_id!r} supersedes {target!r}, but both are active on {today}; "
                     f"record the end of {target!r}"
                 )
             else:
-                new_ids = ", ".join(repr(rid) for rid in sorted({records[s][_ID] for s in newer}))
+                new_ids = ", ".join(repr(rid) for rid in sorted({rids[s] for s in newer}))
                 message = (
                     f"{_records(len(newer))} ({new_ids}) supersede {target!r}, and "
                     f"{_records(len(older))} with the id {target!r} are still active on "
                     f"{today}; record the end of {target!r}"
                 )
             yield self._issue("superseded-still-active", Severity.WARNING, older + newer, message)
+
+
+def _seqs_of(rids: list[str], wanted: Iterable[str]) -> dict[str, list[int]]:
+    """The records with each id of ``wanted``, in input order (one pass over ``rids``)."""
+    found: dict[str, list[int]] = {rid: [] for rid in wanted}
+    if found:
+        for seq in _positions(map(found.__contains__, rids)):
+            found[rids[seq]].append(seq)
+    return found
+
+
+def _positions(flags: Iterable[object]) -> Iterator[int]:
+    """The positions of the true values in ``flags``.
+
+    The scans of the rules over every record go through this (and ``map`` over a built-in
+    method), so that the records that do not match cost no Python bytecode.
+    """
+    return compress(count(), flags)
 
 
 def _records(n: int) -> str:
@@ -550,17 +703,16 @@ class _Forest:
     __slots__ = ("branching", "cycle", "high", "leaf_of", "low", "tin", "tree")
 
     def __init__(
-        self, records: list[_Kept], ids: dict[str, int | list[int]], superseding: list[int]
+        self, rids: list[str], ids: set[str], superseding: Iterable[int], targets: Iterable[str]
     ) -> None:
         # only ids linked by 'supersedes' are nodes here; every other id is a tree of its own
         parent: dict[str, str] = {}
-        for seq in superseding:
-            record = records[seq]
-            target = record[_SUPERSEDES]
-            if target is not None and target in ids:
-                known = parent.get(record[_ID])
+        for seq, target in zip(superseding, targets, strict=True):
+            if target in ids:
+                rid = rids[seq]
+                known = parent.get(rid)
                 if known is None or target < known:
-                    parent[record[_ID]] = target
+                    parent[rid] = target
         children: dict[str, list[str]] = {}
         for child, up in parent.items():
             children.setdefault(up, []).append(child)
@@ -629,10 +781,10 @@ class _Forest:
 
 _UNSPECIFIED: Final = _KIND_INDEX[AgreementKind.UNSPECIFIED]
 _ALL_POOLS: Final = tuple(range(len(_KIND_INDEX)))
+_NEVER: Final = 1 << 62  # after every day number
 _COMPATIBLE: Final = tuple(
     _ALL_POOLS if n == _UNSPECIFIED else (n, _UNSPECIFIED) for n in _ALL_POOLS
 )
-_NEVER: Final = 1 << 62  # after every day number
 
 
 class _Pool:
@@ -652,7 +804,17 @@ class _Pool:
         self.scan: dict[str, dict[str | tuple[str], int]] = {}
 
 
-def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) -> list[list[int]]:
+class _Columns(NamedTuple):
+    """The rows of :class:`CollectionCheck` as columns (see ``_RID``), for the rules."""
+
+    rids: list[str]
+    kinds: list[AgreementKind]
+    active: list[bool]
+    starts: list[int | None]
+    ends: list[int | None]
+
+
+def _duplicate_groups(records: _Columns, seqs: list[int], forest: _Forest) -> list[list[int]]:
     """The groups of possible duplicates among ``seqs`` (records of one set of places).
 
     A sweep over the records in order of their start (see "Cost" in the module doc).
@@ -677,18 +839,17 @@ def _duplicate_groups(records: list[_Kept], seqs: list[int], forest: _Forest) ->
         size[i] += size[j]
         return i
 
-    rec = [records[seq] for seq in seqs]
-    ids = [r[_ID] for r in rec]
+    ids = [records.rids[seq] for seq in seqs]
     trees = [forest.tree_of(rid) for rid in ids]
     keys: list[str | tuple[str]] = [forest.leaf_of.get(rid, rid) for rid in ids]
-    ends = [_NEVER if r[_END] is None else r[_END] for r in rec]
-    kinds = [r[_KIND] for r in rec]
-    starts = [-1 if r[_START] is None else r[_START] for r in rec]
-    order = sorted(range(n), key=starts.__getitem__)
+    ends = [_NEVER if end is None else end for end in map(records.ends.__getitem__, seqs)]
+    kinds = [_KIND_INDEX[records.kinds[seq]] for seq in seqs]
+    starts = [records.starts[seq] for seq in seqs]
+    order = sorted(range(n), key=[-1 if day is None else day for day in starts].__getitem__)
     pools = [_Pool() for _ in _ALL_POOLS]
     closing: list[tuple[int, int]] = []  # (end, i) of open records with a bounded end
     for x in order:
-        start = rec[x][_START]
+        start = starts[x]
         if start is not None:
             while closing and closing[0][0] < start:
                 _, old = heapq.heappop(closing)
