@@ -421,3 +421,11 @@ def test_an_interval_around_any_date_is_refused(day: dt.date, digits: int, shape
     for dayfirst in (None, True, False):
         with pytest.raises(InvalidDate):
             parse_lenient(text, dayfirst=dayfirst)
+
+
+@pytest.mark.parametrize("text", ["19191919", "19621301", "19620001", "20241399"])
+def test_lenient_refuses_a_compact_date_whose_month_is_no_month(text: str) -> None:
+    """An eight-digit date (YYYYMMDD) whose middle digits are no month is InvalidDate, not
+    the calendar module's IllegalMonthError (found by Hypothesis on "19191919")."""
+    with pytest.raises(InvalidDate, match="there is no month"):
+        parse_lenient(text)

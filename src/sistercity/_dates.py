@@ -319,6 +319,8 @@ def parse_lenient(text: str, *, dayfirst: bool | None = None) -> PartialDate:
         raise _refuse(text, f"the year {year:04d} is outside the years 0001 to 9999")
     if month is None:
         return PartialDate(f"{year:04d}{qualifier}")
+    if not 1 <= month <= 12:  # e.g. the compact "19191919"
+        raise _refuse(text, f"there is no month {month} (months are 1 to 12)")
     if day is None:
         if weekday is not None:
             raise _refuse(text, "it names a weekday but no day of the month")
