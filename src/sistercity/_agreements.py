@@ -24,6 +24,7 @@ __all__ = [
     "EventType",
     "Status",
     "Transition",
+    "lifecycle_steps",
     "replay",
     "resolve_actor",
 ]
@@ -80,6 +81,22 @@ def _sources(value: Iterable[str]) -> tuple[str, ...]:
 def resolve_actor(by: str, parties: Sequence[City]) -> list[int]:
     """The indexes of the parties that ``by`` names (by Wikidata id, NFC name, or ``name (CC)``)."""
     return matching_names(by, parties)
+
+
+def lifecycle_steps(agreement: Agreement) -> list[tuple[EventType, int | None, bool]]:
+    """The ``(type, actor, has_by)`` step of each event, as :func:`replay` takes them.
+
+    ``actor`` is the index of the one party that ``by`` names, else ``None`` (no ``by``, or a
+    ``by`` that names no party or several).
+    """
+    steps = []
+    for event in agreement.events:
+        actor = None
+        if event.by is not None:
+            found = resolve_actor(event.by, agreement.parties)
+            actor = found[0] if len(found) == 1 else None
+        steps.append((event.type, actor, event.by is not None))
+    return steps
 
 
 class NotAParty(SisterCityError, ValueError):
@@ -161,16 +178,10 @@ class Agreement:
         """
         parties = self.parties
         steps = []
-        for event in self.events[: last + 1]:
-            by = event.by
-            actor = -1
-            if by is not None:
-                found = resolve_actor(by, parties)
-                if len(found) == 1:
-                    actor = found[0]
-            code = EVENT_CODES.get(event.type)
+        for kind, actor, has_by in lifecycle_steps(self)[: last + 1]:
+            code = EVENT_CODES.get(kind)
             if code is not None:  # not in the vocabulary (no constructed event is): skipped
-                steps.append((code, actor, by is not None))
+                steps.append((code, -1 if actor is None else actor, has_by))
         walked = walk(len(parties), steps)
         return walked[-1][0] if walked else Status.UNKNOWN
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import enum
 import functools
 import math
 import re
@@ -98,6 +99,12 @@ def issue(
 ) -> Issue:
     """A record rule's issue with the rule's severity, made without ``Issue``'s converters."""
     return new_issue(rule, severity_of(rule), message, path, rid, file, line, index)
+
+
+def one_of(key: str, vocabulary: type[enum.Enum], got: str, hint: str) -> str:
+    """The message for a value outside a vocabulary: ``'KEY' must be one of ... (got ...)``."""
+    values = ", ".join(vocabulary._value2member_map_)
+    return f"{key!r} must be one of {values} (got {got!r}{hint})"
 
 
 def encodable(text: str) -> bool:
@@ -545,12 +552,7 @@ class FieldCheck:
                 alias = _LEVEL_ALIASES.get(level_raw.strip().casefold())
                 near = alias or _suggest(level_raw, PlaceLevel._value2member_map_)
                 hint = f"; did you mean {near!r}?" if near else ""
-                values = ", ".join(PlaceLevel._value2member_map_)
-                self.add(
-                    "invalid-level",
-                    path,
-                    f"'level' must be one of {values} (got {level_raw!r}{hint})",
-                )
+                self.add("invalid-level", path, one_of("level", PlaceLevel, level_raw, hint))
         wikidata = raw.get("wikidata")
         if wikidata is not None:
             if not isinstance(wikidata, str):
@@ -732,12 +734,7 @@ class FieldCheck:
             else:
                 near = _suggest(kind_raw, EventType._value2member_map_)
                 hint = f"; did you mean {near!r}?" if near else ""
-                values = ", ".join(EventType._value2member_map_)
-                self.add(
-                    "invalid-event-type",
-                    path,
-                    f"'type' must be one of {values} (got {kind_raw!r}{hint})",
-                )
+                self.add("invalid-event-type", path, one_of("type", EventType, kind_raw, hint))
         date = self.date(raw, "date", base)
         by = raw.get("by")
         if by is not None and not isinstance(by, str):

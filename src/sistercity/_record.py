@@ -38,6 +38,7 @@ from ._fields import (
     date_span,
     encodable,
     issue,
+    one_of,
     plain_extensions,
     subdivision_country,
 )
@@ -156,7 +157,6 @@ def full_check(
         kind = _KINDS[kind_raw]
     else:
         alias = kind_for_term(kind_raw)
-        values = ", ".join(AgreementKind._value2member_map_)
         folded = kind_raw.strip().casefold()
         if folded in _KINDS:  # 'Twinning': the value, written another way
             hint = f"; did you mean {folded!r}?"
@@ -165,9 +165,7 @@ def full_check(
         else:
             near = _suggest(kind_raw, AgreementKind._value2member_map_)
             hint = f"; did you mean {near!r}?" if near else ""
-        check.add(
-            "invalid-kind", "$.kind", f"'kind' must be one of {values} (got {kind_raw!r}{hint})"
-        )
+        check.add("invalid-kind", "$.kind", one_of("kind", AgreementKind, kind_raw, hint))
     term = check.text(raw, "term", "$")
     notes = check.text(raw, "notes", "$")
     # sources

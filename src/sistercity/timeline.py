@@ -37,7 +37,7 @@ from typing import Final
 
 import attrs
 
-from ._agreements import Agreement, EventType, Status, replay, resolve_actor
+from ._agreements import Agreement, EventType, Status, lifecycle_steps, replay
 from ._dates import PartialDate, as_day
 from ._identity import AmbiguousPlace, UnknownPlace, resolve_place
 from ._places import City, PlaceKey
@@ -114,14 +114,7 @@ def bar_spans(
     signed 1962-01-01 1963-01-01 active True
     renewed 1963-01-01 2000-01-01 active False
     """
-    steps = []
-    for event in agreement.events:
-        actor = None
-        if event.by is not None:
-            found = resolve_actor(event.by, agreement.parties)
-            actor = found[0] if len(found) == 1 else None
-        steps.append((event.type, actor, event.by is not None))
-    statuses = [t.status for t in replay(steps, len(agreement.parties))]
+    statuses = [t.status for t in replay(lifecycle_steps(agreement), len(agreement.parties))]
     dates = [event.date for event in agreement.events]
     # the earliest day of the next dated event after each position, found in one backward
     # sweep, so that many undated events cost linear time
