@@ -172,12 +172,15 @@ class _DateText(str):
         partial_dates().map(str),
         partial_dates().map(lambda date: _DateText(str(date))),
         st.text(alphabet="0123456789-?~%x ", max_size=12),
-        st.sampled_from(["1962-02-29", "2000-02-29", "0000", "1962-13", "26 February 2022"]),
+        st.sampled_from(
+            ["1962-02-29", "2000-02-29", "0000", "1962-13", "26 February 2022", "1" * 150]
+        ),
     )
 )
 def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
     """FieldCheck.date keeps a span of days (from SPANS) where it kept a PartialDate: the
-    same days, the same text shown, the same object built, and the same issue when none."""
+    same days, the same text shown, the same object built, and the same issue when none,
+    whether the text is read for the first time or again (from SPANS or NOT_DATES)."""
     check = _fields.FieldCheck(None)
     dated = check.date({"date": text}, "date", "$")
     try:
@@ -185,7 +188,12 @@ def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
     except InvalidDate as exc:
         assert dated is None
         assert [(i.rule, i.path) for i in check.issues] == [("invalid-date", "$.date")]
-        assert check.issues[0].message.startswith(f"'date': {exc}")
+        message = check.issues[0].message
+        assert message.startswith(f"'date': {exc}")
+        hint = message.removeprefix(f"'date': {exc}")
+        assert hint == "" or hint.startswith("; did you mean ")
+        assert check.date({"date": text}, "date", "$") is None
+        assert check.issues[1] == check.issues[0]
         return
     assert not check.issues and dated is not None
     assert dated[:2] == (expected.earliest.toordinal(), expected.latest.toordinal())

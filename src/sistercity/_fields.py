@@ -138,15 +138,27 @@ def subdivision_country(code: str) -> str | None:
 SPANS: dict[str, tuple[int, int]] = {}
 _SPANS_MAX: Final = 65536
 
+#: Text that is no partial date -> why (:class:`InvalidDate`'s message), kept by
+#: :func:`date_span` so that the full pass words a file's repeated mistake without parsing it
+#: again. Bounded, emptied when full; a text longer than :data:`_NOT_DATE_LONGEST` is not kept.
+NOT_DATES: dict[str, str] = {}
+_NOT_DATES_MAX: Final = 4096
+_NOT_DATE_LONGEST: Final = 100
+
 
 def date_span(text: str) -> tuple[int, int] | None:
     """``(earliest, latest)`` of a partial date as day ordinals, or ``None`` when it is none.
 
-    :meth:`FieldCheck.date` reads every date text through :data:`SPANS` and this.
+    :meth:`FieldCheck.date` reads every date text through :data:`SPANS`, :data:`NOT_DATES` and
+    this.
     """
     try:
         span = ordinals(text)
-    except ValueError:
+    except ValueError as exc:
+        if len(text) <= _NOT_DATE_LONGEST:
+            if len(NOT_DATES) >= _NOT_DATES_MAX:
+                NOT_DATES.clear()
+            NOT_DATES[text] = str(exc)
         return None
     if len(SPANS) >= _SPANS_MAX:
         SPANS.clear()
@@ -313,6 +325,15 @@ def _lenient_hint(text: str) -> str:
     return f"; did you mean {str(found)!r}?"
 
 
+def _why_not(text: str) -> str:
+    """Why a text that :class:`PartialDate` refuses is no partial date (its message)."""
+    try:
+        PartialDate(text)
+    except ValueError as exc:
+        return str(exc)
+    raise ValueError(f"{text!r} is a partial date")  # pragma: no cover
+
+
 def _suggest(value: str, choices: Iterable[str]) -> str | None:
     return _closest(value.casefold(), tuple(choices))
 
@@ -444,23 +465,34 @@ class FieldCheck:
         if value is None:
             return None
         if type(value) is str:
-            span = SPANS.get(value) or date_span(value)
+            span = SPANS.get(value)
             if span is not None:
                 return span[0], span[1], value
+            why = NOT_DATES.get(value)
+            if why is None:
+                span = date_span(value)
+                if span is not None:
+                    return span[0], span[1], value
+                why = NOT_DATES.get(value) or _why_not(value)
         elif isinstance(value, PartialDate):
             return value.earliest.toordinal(), value.latest.toordinal(), value
-        path = key_path(base, key)
-        if not isinstance(value, str):
+        elif not isinstance(value, str):
             self.wrong_type(
-                path, key, "a partial date string such as '1962' or '2022-02-26'", value
+                key_path(base, key),
+                key,
+                "a partial date string such as '1962' or '2022-02-26'",
+                value,
             )
             return None
-        try:  # a text that is no date (date_span said so), or a subclass of str
-            date = PartialDate(value)
-        except ValueError as exc:
-            self.add("invalid-date", path, f"{key!r}: {exc}{_date_hint(value)}")
-            return None
-        return date.earliest.toordinal(), date.latest.toordinal(), date
+        else:
+            try:  # a subclass of str
+                date = PartialDate(value)
+            except ValueError as exc:
+                why = str(exc)
+            else:
+                return date.earliest.toordinal(), date.latest.toordinal(), date
+        self.add("invalid-date", key_path(base, key), f"{key!r}: {why}{_date_hint(value)}")
+        return None
 
     def country(self, value: object, base: str, *, historic_ok: bool) -> str | None:
         """The ``country`` of the object at ``base``, or ``None`` when it is not valid."""
