@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from ._agreements import Agreement, Event
+from ._agreements import Agreement
 from ._fields import (
     _AGREEMENT_KEYS,
     _ARRAY,
@@ -31,9 +31,10 @@ from ._fields import (
     SPANS,
     SUBDIVISIONS,
     Dated,
+    EventParts,
     FieldCheck,
     _suggest,
-    built_date,
+    built_event,
     check_id,
     date_span,
     encodable,
@@ -152,7 +153,25 @@ def full_check(
     rid = raw.get("id")
     if isinstance(rid, str):
         check.rid = rid
-    extensions = check.extensions(raw, _AGREEMENT_KEYS, "$")
+    kind_raw = raw.get("kind")
+    term_raw = raw.get("term")
+    notes_raw = raw.get("notes")
+    sources_raw = raw.get("sources")
+    supersedes = raw.get("supersedes")
+    parties_raw = raw.get("parties")
+    events_raw = raw.get("events")
+    # each field read with a value counts one: when that is every key, there is no other
+    given = (
+        (rid is not None)
+        + (kind_raw is not None)
+        + (term_raw is not None)
+        + (notes_raw is not None)
+        + (sources_raw is not None)
+        + (supersedes is not None)
+        + (parties_raw is not None)
+        + (events_raw is not None)
+    )
+    extensions = {} if len(raw) == given else check.extensions(raw, _AGREEMENT_KEYS, "$")
     # id
     if rid is None:
         check.missing("$.id", "id")
@@ -161,7 +180,6 @@ def full_check(
     else:
         check_id(check, rid, "$.id", "id")
     # kind
-    kind_raw = raw.get("kind")
     kind: AgreementKind | None = None
     if kind_raw is None:
         check.missing("$.kind", "kind")
@@ -182,10 +200,9 @@ def full_check(
             near = _suggest(kind_raw, AgreementKind._value2member_map_)
             hint = f"; did you mean {near!r}?" if near else ""
         check.add("invalid-kind", "$.kind", one_of("kind", AgreementKind, kind_raw, hint))
-    term = check.text(raw, "term", "$")
-    notes = check.text(raw, "notes", "$")
+    term = check.text(term_raw, "term", "$")
+    notes = check.text(notes_raw, "notes", "$")
     # sources
-    sources_raw = raw.get("sources")
     sources: list[str] = []
     if sources_raw is not None:
         if not isinstance(sources_raw, _ARRAY):
@@ -197,7 +214,6 @@ def full_check(
                 elif source.isascii() or check.unicode_ok(source, f"$.sources[{index}]", "sources"):
                     sources.append(source)
     # supersedes
-    supersedes = raw.get("supersedes")
     if supersedes is not None:
         if not isinstance(supersedes, str):
             check.wrong_type("$.supersedes", "supersedes", "a string", supersedes)
@@ -209,7 +225,6 @@ def full_check(
                 "self-supersedes", "$.supersedes", f"'supersedes' names the record's own id {rid!r}"
             )
     # parties
-    parties_raw = raw.get("parties")
     cities: list[City | None] = []
     party_keys: list[PlaceKey] = []
     # whether the agreement is active after each event the lifecycle accepts (for the summary)
@@ -245,10 +260,9 @@ def full_check(
                 f"an agreement needs at least two parties (got {len(parties_raw)})",
             )
     # events
-    events_raw = raw.get("events")
     # the parts of each event, built into Events only when the agreement is (its fields are
     # checked here, so building must not check them again)
-    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]] = []
+    event_parts: list[tuple[EventType, Dated | None, str | None, EventParts]] = []
     any_event_source = False
     if events_raw is not None and not isinstance(events_raw, _ARRAY):
         check.wrong_type("$.events", "events", "an array", events_raw)
@@ -265,10 +279,10 @@ def full_check(
         parts, kind_e, date = check.event(event_raw, base)
         if parts is None:
             continue
-        if parts["source"] is not None:
+        by, reason, source, _, decided, _, _, _ = parts
+        if source is not None:
             any_event_source = True
         actor: int | None = None
-        by = parts["by"]
         if by is not None and parties_raw is not None:
             wanted = by if by.isascii() else unicodedata.normalize("NFC", by)  # ASCII is NFC
             found = [i for i, ns in enumerate(names) if wanted in ns]
@@ -296,7 +310,6 @@ def full_check(
                 )
             if earliest > latest_start:
                 latest_start, latest_start_at = earliest, index
-            decided = parts["decided"]
             if decided is not None and latest < decided[0]:
                 check.add(
                     "decided-after-effective",
@@ -309,7 +322,7 @@ def full_check(
         if kind_e is None:
             continue
         code = EVENT_CODES[kind_e]  # keyed by the values, which the str enum's members equal
-        if code in _NEEDS_REASON and parts["reason"] is None:
+        if code in _NEEDS_REASON and reason is None:
             check.add(*_missing_reason(base, kind_e.value))
         steps.append((code, -1 if actor is None else actor, by is not None, base))
         event_parts.append((kind_e, date, by, parts))
@@ -340,24 +353,7 @@ def full_check(
         )
     if not build:
         return check.issues, None, summary
-    events = tuple(
-        checked(
-            Event,
-            (
-                kind_e,
-                built_date(date),
-                by,
-                parts["reason"],
-                parts["source"],
-                parts["body"],
-                built_date(parts["decided"]),
-                built_date(parts["announced"]),
-                parts["condition"],
-                freeze_extensions(parts["extensions"]),
-            ),
-        )
-        for kind_e, date, by, parts in event_parts
-    )
+    events = tuple(built_event(kind_e, date, by, parts) for kind_e, date, by, parts in event_parts)
     agreement: Agreement = checked(
         Agreement,
         (
@@ -380,7 +376,7 @@ def _summary(
     kind: AgreementKind,
     keys: list[PlaceKey],
     parties_raw: Any,
-    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]],
+    event_parts: list[tuple[EventType, Dated | None, str | None, EventParts]],
     active_after: list[bool],
     supersedes: str | None,
     today: dt.date | None,
