@@ -100,6 +100,8 @@ def _part_paths(array: str, n: int) -> Sequence[str]:
     return [f"$.{array}[{index}]" for index in range(n)]
 
 
+_ACTIVE: Final = Status.ACTIVE
+
 _MISSING_SOURCE: Final = (
     "missing-source",
     "$",
@@ -230,6 +232,8 @@ def full_check(
     # whether the agreement is active after each event the lifecycle accepts (for the summary)
     active_after: list[bool] = []
     names: list[tuple[str, ...]] = []
+    # what the lifecycle's messages call each party (Machine's labels)
+    labels: list[str] = []
     if parties_raw is None:
         check.missing("$.parties", "parties")
     elif not isinstance(parties_raw, _ARRAY):
@@ -244,6 +248,7 @@ def full_check(
                 party_keys.append(key)
             cities.append(city)
             names.append(party_names)
+            labels.append(party_names[0] if party_names else "")
             if key is not None:
                 first = seen.setdefault(key, index)
                 if first != index:
@@ -267,8 +272,9 @@ def full_check(
     if events_raw is not None and not isinstance(events_raw, _ARRAY):
         check.wrong_type("$.events", "events", "an array", events_raw)
         events_raw = None
-    # (event code, actor or -1, has by, path of the event) for the lifecycle
-    steps: list[tuple[int, int, bool, str]] = []
+    # (event code, actor or -1, has by) of each event for the lifecycle, and the event's path
+    steps: list[tuple[int, int, bool]] = []
+    stepped: list[str] = []
     # the latest earliest day of the events so far (day ordinals start at 1: 0 is none yet)
     latest_start = 0
     latest_start_at = -1
@@ -282,10 +288,13 @@ def full_check(
         by, reason, source, _, decided, _, _, _ = parts
         if source is not None:
             any_event_source = True
-        actor: int | None = None
+        actor = -1
         if by is not None and parties_raw is not None:
             wanted = by if by.isascii() else unicodedata.normalize("NFC", by)  # ASCII is NFC
-            found = [i for i, ns in enumerate(names) if wanted in ns]
+            found: list[int] = []
+            for i, party_names in enumerate(names):
+                if wanted in party_names:
+                    found.append(i)
             if len(found) == 1:
                 actor = found[0]
             else:
@@ -324,17 +333,17 @@ def full_check(
         code = EVENT_CODES[kind_e]  # keyed by the values, which the str enum's members equal
         if code in _NEEDS_REASON and reason is None:
             check.add(*_missing_reason(base, kind_e.value))
-        steps.append((code, -1 if actor is None else actor, by is not None, base))
+        steps.append((code, actor, by is not None))
+        stepped.append(base)
         event_parts.append((kind_e, date, by, parts))
     if isinstance(parties_raw, _ARRAY) and parties_raw:
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
         # the lifecycle machine of ``replay``: an event outside the vocabulary is skipped, an
         # invalid one is reported and changes nothing
-        labels = [ns[0] if ns else "" for ns in names]
-        walked = walk(len(parties_raw), [taken[:3] for taken in steps], labels)
-        for (status, refused), (_, _, _, base) in zip(walked, steps, strict=True):
+        walked = walk(len(parties_raw), steps, labels)
+        for (status, refused), base in zip(walked, stepped, strict=True):
             if refused is None:
-                active_after.append(status is Status.ACTIVE)
+                active_after.append(status is _ACTIVE)
             else:
                 check.add(refused[0], f"{base}.type", refused[1])
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
