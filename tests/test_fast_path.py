@@ -172,27 +172,35 @@ class _DateText(str):
         partial_dates().map(str),
         partial_dates().map(lambda date: _DateText(str(date))),
         st.text(alphabet="0123456789-?~%x ", max_size=12),
-        st.sampled_from(["1962-02-29", "2000-02-29", "0000", "1962-13", "26 February 2022"]),
+        st.sampled_from(
+            ["1962-02-29", "2000-02-29", "0000", "1962-13", "26 February 2022", "1" * 150]
+        ),
     )
 )
 def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
     """FieldCheck.date keeps a span of days (from SPANS) where it kept a PartialDate: the
-    same days, the same text shown, the same object built, and the same issue when none."""
+    same days, the same text shown, the same object built, and the same issue when none,
+    whether the text is read for the first time or again (from SPANS or NOT_DATES)."""
     check = _fields.FieldCheck(None)
-    dated = check.date({"date": text}, "date", "$")
+    dated = check.date(text, "date", "$")
     try:
         expected = PartialDate(text)
     except InvalidDate as exc:
         assert dated is None
         assert [(i.rule, i.path) for i in check.issues] == [("invalid-date", "$.date")]
-        assert check.issues[0].message.startswith(f"'date': {exc}")
+        message = check.issues[0].message
+        assert message.startswith(f"'date': {exc}")
+        hint = message.removeprefix(f"'date': {exc}")
+        assert hint == "" or hint.startswith("; did you mean ")
+        assert check.date(text, "date", "$") is None
+        assert check.issues[1] == check.issues[0]
         return
     assert not check.issues and dated is not None
     assert dated[:2] == (expected.earliest.toordinal(), expected.latest.toordinal())
     assert f"{dated[2]}" == f"{expected}"
     built = _fields.partial_date(dated[2])
     assert built == expected and repr(built) == repr(expected)
-    again = check.date({"date": expected}, "date", "$")  # a PartialDate is taken as it is
+    again = check.date(expected, "date", "$")  # a PartialDate is taken as it is
     assert again is not None and again[:2] == dated[:2] and again[2] is expected
 
 
@@ -252,8 +260,8 @@ def test_a_bare_event_reads_as_one_with_an_extension(raw: dict[str, Any], data: 
     parts, kind, date = short.event(event, "$.events[0]")
     parts_x, kind_x, date_x = whole.event({**event, "x-probe": 1}, "$.events[0]")
     assert parts is not None and parts_x is not None
-    assert parts_x.pop("extensions") == {**parts.pop("extensions"), "x-probe": 1}
-    assert (parts, kind, date) == (parts_x, kind_x, date_x)
+    assert parts_x[-1] == {**parts[-1], "x-probe": 1}
+    assert (parts[:-1], kind, date) == (parts_x[:-1], kind_x, date_x)
     assert short.issues == whole.issues and short.errors == whole.errors
 
 
@@ -307,6 +315,29 @@ def mutated(draw: st.DrawFn) -> Any:
     elif node:
         node[draw(st.integers(0, len(node) - 1))] = replacement
     return record
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(records(), broken_cases().map(lambda case: case.record), mutated()),
+    st.data(),
+)
+def test_a_null_field_or_an_extension_key_changes_no_issue(raw: Any, data: Any) -> None:
+    """The record, each party and each event count the fields they read with a value, and
+    look for extension and unknown keys only when that count is not every key; a null field
+    or an ``x-`` key added to any of them (so that they look) changes no issue, no summary."""
+    if not isinstance(raw, dict):
+        return
+    raw = copy.deepcopy(raw)
+    found: list[tuple[dict[str, Any], tuple[str, ...]]] = [(raw, AGREEMENT_KEYS)]
+    for array, keys in (("parties", PARTY_KEYS), ("events", EVENT_KEYS)):
+        if isinstance(raw.get(array), list):
+            found += [(part, keys) for part in raw[array] if isinstance(part, dict)]
+    target, keys = data.draw(st.sampled_from(found))
+    key = data.draw(st.sampled_from(["x-probe", *(k for k in keys if k not in target)]))
+    issues, _, summary = full_check(raw, TODAY)
+    target[key] = 1 if key == "x-probe" else None
+    assert full_check(raw, TODAY)[::2] == (issues, summary)
 
 
 def _plain(value: Any) -> bool:

@@ -20,6 +20,7 @@ from typing import Any, Final, TypeAlias
 
 import pycountry
 
+from ._agreements import Event
 from ._catalogue import severity_of
 from ._dates import PartialDate, ordinals, parse_lenient
 from ._identity import PlaceKey, name_key
@@ -45,7 +46,6 @@ _AGREEMENT_KEYS = frozenset(AGREEMENT_KEYS)
 _PARTY_KEYS = frozenset(PARTY_KEYS)
 _EVENT_KEYS = frozenset(EVENT_KEYS)
 _FORMER_NAME_KEYS = frozenset(FORMER_NAME_KEYS)
-_BARE_EVENT_KEYS: Final = frozenset({"type", "date", "by"})
 
 _CURRENT_COUNTRIES: Final = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 _HISTORIC_COUNTRIES: Final = (
@@ -73,6 +73,19 @@ _DATES_MAX: Final = 16384
 #: last day as ``date.toordinal()`` numbers, and the value it was given as (its text, or a
 #: :class:`PartialDate`), which messages show and :func:`partial_date` turns into the object.
 Dated: TypeAlias = tuple[int, int, str | PartialDate]
+
+#: An event's parts as :meth:`FieldCheck.event` checks them: ``(by, reason, source, body,
+#: decided, announced, condition, extensions)``, each ``None`` when absent (or invalid).
+EventParts: TypeAlias = tuple[
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    Dated | None,
+    Dated | None,
+    str | None,
+    dict[str, Any],
+]
 
 _EVENT_TYPES: Final[dict[str, EventType]] = {member.value: member for member in EventType}
 _KINDS: Final[dict[str, AgreementKind]] = {member.value: member for member in AgreementKind}
@@ -138,15 +151,27 @@ def subdivision_country(code: str) -> str | None:
 SPANS: dict[str, tuple[int, int]] = {}
 _SPANS_MAX: Final = 65536
 
+#: Text that is no partial date -> why (:class:`InvalidDate`'s message), kept by
+#: :func:`date_span` so that the full pass words a file's repeated mistake without parsing it
+#: again. Bounded, emptied when full; a text longer than :data:`_NOT_DATE_LONGEST` is not kept.
+NOT_DATES: dict[str, str] = {}
+_NOT_DATES_MAX: Final = 4096
+_NOT_DATE_LONGEST: Final = 100
+
 
 def date_span(text: str) -> tuple[int, int] | None:
     """``(earliest, latest)`` of a partial date as day ordinals, or ``None`` when it is none.
 
-    :meth:`FieldCheck.date` reads every date text through :data:`SPANS` and this.
+    :meth:`FieldCheck.date` reads every date text through :data:`SPANS`, :data:`NOT_DATES` and
+    this.
     """
     try:
         span = ordinals(text)
-    except ValueError:
+    except ValueError as exc:
+        if len(text) <= _NOT_DATE_LONGEST:
+            if len(NOT_DATES) >= _NOT_DATES_MAX:
+                NOT_DATES.clear()
+            NOT_DATES[text] = str(exc)
         return None
     if len(SPANS) >= _SPANS_MAX:
         SPANS.clear()
@@ -173,6 +198,30 @@ def partial_date(shown: str | PartialDate) -> PartialDate:
 def built_date(dated: Dated | None) -> PartialDate | None:
     """:func:`partial_date` of a checked date that may be absent."""
     return None if dated is None else partial_date(dated[2])
+
+
+def built_event(kind: EventType, date: Dated | None, by: str | None, parts: EventParts) -> Event:
+    """The :class:`Event` of an event that :meth:`FieldCheck.event` has checked.
+
+    ``by`` is as the pass resolved it.
+    """
+    _, reason, source, body, decided, announced, condition, extensions = parts
+    event: Event = checked(
+        Event,
+        (
+            kind,
+            built_date(date),
+            by,
+            reason,
+            source,
+            body,
+            built_date(decided),
+            built_date(announced),
+            condition,
+            freeze_extensions(extensions),
+        ),
+    )
+    return event
 
 
 def plain_json(value: Any, depth: int = 0) -> bool:
@@ -313,6 +362,15 @@ def _lenient_hint(text: str) -> str:
     return f"; did you mean {str(found)!r}?"
 
 
+def _why_not(text: str) -> str:
+    """Why a text that :class:`PartialDate` refuses is no partial date (its message)."""
+    try:
+        PartialDate(text)
+    except ValueError as exc:
+        return str(exc)
+    raise ValueError(f"{text!r} is a partial date")  # pragma: no cover
+
+
 def _suggest(value: str, choices: Iterable[str]) -> str | None:
     return _closest(value.casefold(), tuple(choices))
 
@@ -355,9 +413,8 @@ class FieldCheck:
 
     # ---- values -------------------------------------------------------------------------
 
-    def text(self, obj: Mapping[str, Any], key: str, base: str) -> str | None:
-        """An optional text field: null, empty or blank means absent."""
-        value = obj.get(key)
+    def text(self, value: object, key: str, base: str) -> str | None:
+        """The ``key`` of the object at ``base``, an optional text (null, empty or blank: none)."""
         if value is None:
             return None
         if not isinstance(value, str):
@@ -438,29 +495,42 @@ class FieldCheck:
         self.add("malformed-record", path, f"{json_type(value)} is not a JSON value")
         return False
 
-    def date(self, obj: Mapping[str, Any], key: str, base: str) -> Dated | None:
-        """An optional partial date as a :data:`Dated`; a text is read through :data:`SPANS`."""
-        value = obj.get(key)
+    def date(self, value: object, key: str, base: str) -> Dated | None:
+        """The ``key`` of the object at ``base``, an optional partial date, as a :data:`Dated`.
+
+        A text is read through :data:`SPANS`.
+        """
         if value is None:
             return None
         if type(value) is str:
-            span = SPANS.get(value) or date_span(value)
+            span = SPANS.get(value)
             if span is not None:
                 return span[0], span[1], value
+            why = NOT_DATES.get(value)
+            if why is None:
+                span = date_span(value)
+                if span is not None:
+                    return span[0], span[1], value
+                why = NOT_DATES.get(value) or _why_not(value)
         elif isinstance(value, PartialDate):
             return value.earliest.toordinal(), value.latest.toordinal(), value
-        path = key_path(base, key)
-        if not isinstance(value, str):
+        elif not isinstance(value, str):
             self.wrong_type(
-                path, key, "a partial date string such as '1962' or '2022-02-26'", value
+                key_path(base, key),
+                key,
+                "a partial date string such as '1962' or '2022-02-26'",
+                value,
             )
             return None
-        try:  # a text that is no date (date_span said so), or a subclass of str
-            date = PartialDate(value)
-        except ValueError as exc:
-            self.add("invalid-date", path, f"{key!r}: {exc}{_date_hint(value)}")
-            return None
-        return date.earliest.toordinal(), date.latest.toordinal(), date
+        else:
+            try:  # a subclass of str
+                date = PartialDate(value)
+            except ValueError as exc:
+                why = str(exc)
+            else:
+                return date.earliest.toordinal(), date.latest.toordinal(), date
+        self.add("invalid-date", key_path(base, key), f"{key!r}: {why}{_date_hint(value)}")
+        return None
 
     def country(self, value: object, base: str, *, historic_ok: bool) -> str | None:
         """The ``country`` of the object at ``base``, or ``None`` when it is not valid."""
@@ -504,8 +574,24 @@ class FieldCheck:
             self.wrong_type(base, "party", "an object", raw)
             return None, None, ()
         before = self.errors
-        extensions = self.extensions(raw, _PARTY_KEYS, base)
         name = raw.get("name")
+        country_raw = raw.get("country")
+        subdivision = raw.get("subdivision")
+        level_raw = raw.get("level")
+        wikidata = raw.get("wikidata")
+        geonames = raw.get("geonames")
+        former_raw = raw.get("former_names")
+        # each field read with a value counts one: when that is every key, there is no other
+        found = (
+            (name is not None)
+            + (country_raw is not None)
+            + (subdivision is not None)
+            + (level_raw is not None)
+            + (wikidata is not None)
+            + (geonames is not None)
+            + (former_raw is not None)
+        )
+        extensions = {} if len(raw) == found else self.extensions(raw, _PARTY_KEYS, base)
         if name is None:
             self.missing(f"{base}.name", "name")
         elif not isinstance(name, str):
@@ -513,13 +599,11 @@ class FieldCheck:
             name = None
         elif not self.valid_name(name, base):
             name = None
-        country_raw = raw.get("country")
         country = None
         if country_raw is None:
             self.missing(f"{base}.country", "country")
         else:
             country = self.country(country_raw, base, historic_ok=False)
-        subdivision = raw.get("subdivision")
         if subdivision is not None:
             path = f"{base}.subdivision"
             if not isinstance(subdivision, str):
@@ -540,7 +624,6 @@ class FieldCheck:
                         f"'subdivision' {subdivision!r} is in {in_country}, not in "
                         f"the party's country {country!r}",
                     )
-        level_raw = raw.get("level")
         level = _DEFAULT_LEVEL
         if level_raw is not None:
             path = f"{base}.level"
@@ -553,7 +636,6 @@ class FieldCheck:
                 near = alias or _suggest(level_raw, PlaceLevel._value2member_map_)
                 hint = f"; did you mean {near!r}?" if near else ""
                 self.add("invalid-level", path, one_of("level", PlaceLevel, level_raw, hint))
-        wikidata = raw.get("wikidata")
         if wikidata is not None:
             if not isinstance(wikidata, str):
                 self.wrong_type(f"{base}.wikidata", "wikidata", "a string such as 'Q656'", wikidata)
@@ -566,7 +648,6 @@ class FieldCheck:
                     f"such as 'Q656' (got {wikidata!r})",
                 )
                 wikidata = None
-        geonames = raw.get("geonames")
         if geonames is not None:
             path = f"{base}.geonames"
             if isinstance(geonames, bool) or not isinstance(geonames, int | float):
@@ -589,7 +670,7 @@ class FieldCheck:
                     f"'geonames' must be a positive integer (got {geonames!r})",
                 )
                 geonames = None
-        former = self.former_names(raw.get("former_names"), base)
+        former = self.former_names(former_raw, base)
         # identity, even for a broken party, so that duplicates are still found
         key: PlaceKey | None
         if isinstance(wikidata, str):
@@ -670,8 +751,8 @@ class FieldCheck:
             country = item.get("country")
             if country is not None:
                 country = self.country(country, path, historic_ok=True)
-            start = self.date(item, "from", path)
-            until = self.date(item, "until", path)
+            start = self.date(item.get("from"), "from", path)
+            until = self.date(item.get("until"), "until", path)
             if item.get("until") is None:
                 self.missing(f"{path}.until", "until")
             # (each date compared by its earliest day, element 0)
@@ -713,15 +794,40 @@ class FieldCheck:
 
     def event(
         self, raw: object, base: str
-    ) -> tuple[dict[str, Any] | None, EventType | None, Dated | None]:
+    ) -> tuple[EventParts | None, EventType | None, Dated | None]:
         """Check one event's own fields; return its parts (None when not an object)."""
         if type(raw) is not dict and not isinstance(raw, Mapping):
             self.wrong_type(base, "event", "an object", raw)
             return None, None, None
-        # most events give a type, a date and a 'by' at most: no other field, no extension
-        bare = raw.keys() <= _BARE_EVENT_KEYS
-        extensions: dict[str, Any] = {} if bare else self.extensions(raw, _EVENT_KEYS, base)
         kind_raw = raw.get("type")
+        date_raw = raw.get("date")
+        by = raw.get("by")
+        # Each field read with a value counts one: when that is every key, the event has no
+        # other key (no extension, no unknown key). Most events give a type, a date and a 'by'
+        # at most, and the rarer fields need not be read.
+        found = (kind_raw is not None) + (date_raw is not None) + (by is not None)
+        size = len(raw)
+        bare = size == found
+        reason = source = body = condition = None
+        decided = announced = None
+        extensions: dict[str, Any] = {}
+        if not bare:
+            reason = raw.get("reason")
+            source = raw.get("source")
+            body = raw.get("body")
+            decided = raw.get("decided")
+            announced = raw.get("announced")
+            condition = raw.get("condition")
+            found += (
+                (reason is not None)
+                + (source is not None)
+                + (body is not None)
+                + (decided is not None)
+                + (announced is not None)
+                + (condition is not None)
+            )
+            if size != found:
+                extensions = self.extensions(raw, _EVENT_KEYS, base)
         kind = _EVENT_TYPES.get(kind_raw) if type(kind_raw) is str else None
         if kind is None:  # else a known type, the common case, in one look-up
             path = f"{base}.type"
@@ -735,8 +841,7 @@ class FieldCheck:
                 near = _suggest(kind_raw, EventType._value2member_map_)
                 hint = f"; did you mean {near!r}?" if near else ""
                 self.add("invalid-event-type", path, one_of("type", EventType, kind_raw, hint))
-        date = self.date(raw, "date", base)
-        by = raw.get("by")
+        date = None if date_raw is None else self.date(date_raw, "date", base)
         if by is not None and not isinstance(by, str):
             self.wrong_type(f"{base}.by", "by", "a string", by)
             by = None
@@ -744,24 +849,22 @@ class FieldCheck:
             isinstance(by, str) and not by.isascii() and not self.unicode_ok(by, f"{base}.by", "by")
         ):
             by = None
-        parts: dict[str, Any] = {
-            "by": by,
-            "reason": None,
-            "source": None,
-            "body": None,
-            "decided": None,
-            "announced": None,
-            "condition": None,
-            "extensions": extensions,
-        }
-        if not bare:
-            parts["reason"] = self.text(raw, "reason", base)
-            parts["source"] = self.text(raw, "source", base)
-            parts["body"] = self.text(raw, "body", base)
-            parts["decided"] = self.date(raw, "decided", base)
-            parts["announced"] = self.date(raw, "announced", base)
-            parts["condition"] = self.text(raw, "condition", base)
-        return parts, kind, date
+        if bare:
+            return (by, None, None, None, None, None, None, extensions), kind, date
+        return (
+            (
+                by,
+                self.text(reason, "reason", base),
+                self.text(source, "source", base),
+                self.text(body, "body", base),
+                self.date(decided, "decided", base),
+                self.date(announced, "announced", base),
+                self.text(condition, "condition", base),
+                extensions,
+            ),
+            kind,
+            date,
+        )
 
 
 def check_id(check: FieldCheck, value: str, path: str, field: str) -> bool:

@@ -252,11 +252,27 @@ def refusal(
     >>> refusal(2, 0, EVENT_CODES["renewed"], -1, False, ["Kiel", "Coventry"])
     ('event-before-signing', "'renewed' before any party signed")
     """
-    machine = _decode(n, state, labels)
-    refused = machine.step(_EVENT_OF_CODE[event], None if actor < 0 else actor, has_by)
+    # The message names a party only through the actor's label (Machine.party): with it in the
+    # key, the answer is remembered as step's outcome is (a file repeats its mistakes).
+    label = labels[actor] if 0 <= actor < len(labels) else ""
+    key = (n, state, event, actor, has_by, label)
+    refused = _REFUSALS.get(key)
     if refused is None:
-        raise ValueError("refusal() of an event that the lifecycle accepts")
+        machine = _decode(n, state, labels)
+        refused = machine.step(_EVENT_OF_CODE[event], None if actor < 0 else actor, has_by)
+        if refused is None:
+            raise ValueError("refusal() of an event that the lifecycle accepts")
+        if len(label) <= _LABEL_MAX:
+            if len(_REFUSALS) >= _STEPS_MAX:
+                _REFUSALS.clear()
+            _REFUSALS[key] = refused
     return refused
+
+
+#: ``(n, state, event code, actor or -1, has_by, the actor's label or "")`` -> what
+#: :func:`refusal` answers. Bounded (emptied when full), and a long label is not kept.
+_REFUSALS: dict[tuple[int, int, int, int, bool, str], tuple[str, str]] = {}
+_LABEL_MAX: Final = 200
 
 
 #: Lifecycles of more parties than this are stepped with a :class:`Machine`, not as state

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from ._agreements import Agreement, Event
+from ._agreements import Agreement
 from ._fields import (
     _AGREEMENT_KEYS,
     _ARRAY,
@@ -32,9 +32,10 @@ from ._fields import (
     SPANS,
     SUBDIVISIONS,
     Dated,
+    EventParts,
     FieldCheck,
     _suggest,
-    built_date,
+    built_event,
     check_id,
     date_span,
     encodable,
@@ -83,6 +84,24 @@ def _future_date(base: str, date: object, today: dt.date) -> tuple[str, str, str
 def _missing_reason(base: str, event_type: str) -> tuple[str, str, str]:
     return ("missing-reason", base, f"a {event_type!r} event should give a 'reason'")
 
+
+#: The paths of the parts of a short array (``$.parties[0]``, ...), made once: formatting one
+#: costs a tenth of a refused record's check of the part.
+_SHORT: Final = 32
+_PART_PATHS: Final = {
+    array: tuple(f"$.{array}[{index}]" for index in range(_SHORT))
+    for array in ("parties", "events")
+}
+
+
+def _part_paths(array: str, n: int) -> Sequence[str]:
+    """The paths of the ``n`` parts of ``$.ARRAY``: :data:`_PART_PATHS`' when ``n`` is short."""
+    if n <= _SHORT:
+        return _PART_PATHS[array]
+    return [f"$.{array}[{index}]" for index in range(n)]
+
+
+_ACTIVE: Final = Status.ACTIVE
 
 _MISSING_SOURCE: Final = (
     "missing-source",
@@ -137,7 +156,25 @@ def full_check(
     rid = raw.get("id")
     if isinstance(rid, str):
         check.rid = rid
-    extensions = check.extensions(raw, _AGREEMENT_KEYS, "$")
+    kind_raw = raw.get("kind")
+    term_raw = raw.get("term")
+    notes_raw = raw.get("notes")
+    sources_raw = raw.get("sources")
+    supersedes = raw.get("supersedes")
+    parties_raw = raw.get("parties")
+    events_raw = raw.get("events")
+    # each field read with a value counts one: when that is every key, there is no other
+    given = (
+        (rid is not None)
+        + (kind_raw is not None)
+        + (term_raw is not None)
+        + (notes_raw is not None)
+        + (sources_raw is not None)
+        + (supersedes is not None)
+        + (parties_raw is not None)
+        + (events_raw is not None)
+    )
+    extensions = {} if len(raw) == given else check.extensions(raw, _AGREEMENT_KEYS, "$")
     # id
     if rid is None:
         check.missing("$.id", "id")
@@ -146,7 +183,6 @@ def full_check(
     else:
         check_id(check, rid, "$.id", "id")
     # kind
-    kind_raw = raw.get("kind")
     kind: AgreementKind | None = None
     if kind_raw is None:
         check.missing("$.kind", "kind")
@@ -167,10 +203,9 @@ def full_check(
             near = _suggest(kind_raw, AgreementKind._value2member_map_)
             hint = f"; did you mean {near!r}?" if near else ""
         check.add("invalid-kind", "$.kind", one_of("kind", AgreementKind, kind_raw, hint))
-    term = check.text(raw, "term", "$")
-    notes = check.text(raw, "notes", "$")
+    term = check.text(term_raw, "term", "$")
+    notes = check.text(notes_raw, "notes", "$")
     # sources
-    sources_raw = raw.get("sources")
     sources: list[str] = []
     if sources_raw is not None:
         if not isinstance(sources_raw, _ARRAY):
@@ -182,7 +217,6 @@ def full_check(
                 elif source.isascii() or check.unicode_ok(source, f"$.sources[{index}]", "sources"):
                     sources.append(source)
     # supersedes
-    supersedes = raw.get("supersedes")
     if supersedes is not None:
         if not isinstance(supersedes, str):
             check.wrong_type("$.supersedes", "supersedes", "a string", supersedes)
@@ -194,25 +228,28 @@ def full_check(
                 "self-supersedes", "$.supersedes", f"'supersedes' names the record's own id {rid!r}"
             )
     # parties
-    parties_raw = raw.get("parties")
     cities: list[City | None] = []
     party_keys: list[PlaceKey] = []
     # whether the agreement is active after each event the lifecycle accepts (for the summary)
     active_after: list[bool] = []
     names: list[tuple[str, ...]] = []
+    # what the lifecycle's messages call each party (Machine's labels)
+    labels: list[str] = []
     if parties_raw is None:
         check.missing("$.parties", "parties")
     elif not isinstance(parties_raw, _ARRAY):
         check.wrong_type("$.parties", "parties", "an array of at least two parties", parties_raw)
     else:
         seen: dict[PlaceKey, int] = {}
+        paths = _part_paths("parties", len(parties_raw))
         for index, party_raw in enumerate(parties_raw):
-            path = f"$.parties[{index}]"
+            path = paths[index]
             city, key, party_names = check.party(party_raw, path)
             if key is not None:
                 party_keys.append(key)
             cities.append(city)
             names.append(party_names)
+            labels.append(party_names[0] if party_names else "")
             if key is not None:
                 first = seen.setdefault(key, index)
                 if first != index:
@@ -229,32 +266,36 @@ def full_check(
                 f"an agreement needs at least two parties (got {len(parties_raw)})",
             )
     # events
-    events_raw = raw.get("events")
     # the parts of each event, built into Events only when the agreement is (its fields are
     # checked here, so building must not check them again)
-    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]] = []
+    event_parts: list[tuple[EventType, Dated | None, str | None, EventParts]] = []
     any_event_source = False
     if events_raw is not None and not isinstance(events_raw, _ARRAY):
         check.wrong_type("$.events", "events", "an array", events_raw)
         events_raw = None
-    # (event code, actor or -1, has by, path of the event) for the lifecycle
-    steps: list[tuple[int, int, bool, str]] = []
+    # (event code, actor or -1, has by) of each event for the lifecycle, and the event's path
+    steps: list[tuple[int, int, bool]] = []
+    stepped: list[str] = []
     # the latest earliest day of the events so far (day ordinals start at 1: 0 is none yet)
     latest_start = 0
     latest_start_at = -1
     today_day = today.toordinal()
+    paths = _part_paths("events", len(events_raw) if events_raw is not None else 0)
     for index, event_raw in enumerate(events_raw or ()):
-        base = f"$.events[{index}]"
+        base = paths[index]
         parts, kind_e, date = check.event(event_raw, base)
         if parts is None:
             continue
-        if parts["source"] is not None:
+        by, reason, source, _, decided, _, _, _ = parts
+        if source is not None:
             any_event_source = True
-        actor: int | None = None
-        by = parts["by"]
+        actor = -1
         if by is not None and parties_raw is not None:
             wanted = by if by.isascii() else unicodedata.normalize("NFC", by)  # ASCII is NFC
-            found = [i for i, ns in enumerate(names) if wanted in ns]
+            found: list[int] = []
+            for i, party_names in enumerate(names):
+                if wanted in party_names:
+                    found.append(i)
             if len(found) == 1:
                 actor = found[0]
             else:
@@ -279,7 +320,6 @@ def full_check(
                 )
             if earliest > latest_start:
                 latest_start, latest_start_at = earliest, index
-            decided = parts["decided"]
             if decided is not None and latest < decided[0]:
                 check.add(
                     "decided-after-effective",
@@ -292,19 +332,19 @@ def full_check(
         if kind_e is None:
             continue
         code = EVENT_CODES[kind_e]  # keyed by the values, which the str enum's members equal
-        if code in _NEEDS_REASON and parts["reason"] is None:
+        if code in _NEEDS_REASON and reason is None:
             check.add(*_missing_reason(base, kind_e.value))
-        steps.append((code, -1 if actor is None else actor, by is not None, base))
+        steps.append((code, actor, by is not None))
+        stepped.append(base)
         event_parts.append((kind_e, date, by, parts))
     if isinstance(parties_raw, _ARRAY) and parties_raw:
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
         # the lifecycle machine of ``replay``: an event outside the vocabulary is skipped, an
         # invalid one is reported and changes nothing
-        labels = [ns[0] if ns else "" for ns in names]
-        walked = walk(len(parties_raw), [taken[:3] for taken in steps], labels)
-        for (status, refused), (_, _, _, base) in zip(walked, steps, strict=True):
+        walked = walk(len(parties_raw), steps, labels)
+        for (status, refused), base in zip(walked, stepped, strict=True):
             if refused is None:
-                active_after.append(status is Status.ACTIVE)
+                active_after.append(status is _ACTIVE)
             else:
                 check.add(refused[0], f"{base}.type", refused[1])
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
@@ -323,24 +363,7 @@ def full_check(
         )
     if not build:
         return check.issues, None, summary
-    events = tuple(
-        checked(
-            Event,
-            (
-                kind_e,
-                built_date(date),
-                by,
-                parts["reason"],
-                parts["source"],
-                parts["body"],
-                built_date(parts["decided"]),
-                built_date(parts["announced"]),
-                parts["condition"],
-                freeze_extensions(parts["extensions"]),
-            ),
-        )
-        for kind_e, date, by, parts in event_parts
-    )
+    events = tuple(built_event(kind_e, date, by, parts) for kind_e, date, by, parts in event_parts)
     agreement: Agreement = checked(
         Agreement,
         (
@@ -363,7 +386,7 @@ def _summary(
     kind: AgreementKind,
     keys: list[PlaceKey],
     parties_raw: Any,
-    event_parts: list[tuple[EventType, Dated | None, str | None, dict[str, Any]]],
+    event_parts: list[tuple[EventType, Dated | None, str | None, EventParts]],
     active_after: list[bool],
     supersedes: str | None,
     today: dt.date | None,

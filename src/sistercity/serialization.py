@@ -18,12 +18,11 @@ import cattrs
 from ._agreements import Agreement, Event
 from ._catalogue import RuleSelection, run_custom
 from ._dates import PartialDate, as_day
-from ._fields import FieldCheck, built_date
-from ._places import City, FormerName, freeze_extensions
+from ._fields import FieldCheck, built_event
+from ._places import City, FormerName
 from ._raw import agreement_to_raw, city_to_raw, event_to_raw, former_name_to_raw
 from ._record import check_record
 from ._report import InvalidAgreement, Issue, Report
-from ._trusted import checked
 
 __all__ = [
     "agreement_to_raw",
@@ -58,21 +57,7 @@ def _structure_part(to_raw_key: str) -> Any:
             parts, kind, date = check.event(value, "$")
             result = None
             if parts is not None and kind is not None and not check.errors:
-                result = checked(
-                    Event,
-                    (
-                        kind,
-                        built_date(date),
-                        parts["by"],
-                        parts["reason"],
-                        parts["source"],
-                        parts["body"],
-                        built_date(parts["decided"]),
-                        built_date(parts["announced"]),
-                        parts["condition"],
-                        freeze_extensions(parts["extensions"]),
-                    ),
-                )
+                result = built_event(kind, date, parts[0], parts)
         errors = [i for i in check.issues if i.is_error]
         if errors or result is None:
             raise InvalidAgreement(errors)
