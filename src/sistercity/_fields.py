@@ -396,10 +396,10 @@ class FieldCheck:
         self.build = build
 
     def add(self, rule: str, path: str, message: str) -> None:
-        found = issue(rule, path, message, self.rid)
-        if found.severity is ERROR:
+        severity = severity_of(rule)
+        if severity is ERROR:
             self.errors += 1
-        self.issues.append(found)
+        self.issues.append(new_issue(rule, severity, message, path, self.rid, None, None, None))
 
     def wrong_type(self, path: str, field: str, expected: str, value: object) -> None:
         self.add(
@@ -670,7 +670,7 @@ class FieldCheck:
                     f"'geonames' must be a positive integer (got {geonames!r})",
                 )
                 geonames = None
-        former = self.former_names(former_raw, base)
+        former = () if former_raw is None else self.former_names(former_raw, base)
         # identity, even for a broken party, so that duplicates are still found
         key: PlaceKey | None
         if isinstance(wikidata, str):
@@ -725,9 +725,7 @@ class FieldCheck:
         return True
 
     def former_names(self, raw: object, party: str) -> tuple[FormerName, ...] | None:
-        """The ``former_names`` of the party at ``party``; ``None`` when they break a rule."""
-        if raw is None:
-            return ()
+        """The ``former_names`` given to the party at ``party``; ``None`` when they break a rule."""
         base = f"{party}.former_names"
         if not isinstance(raw, _ARRAY):
             self.wrong_type(base, "former_names", "an array", raw)
@@ -854,12 +852,12 @@ class FieldCheck:
         return (
             (
                 by,
-                self.text(reason, "reason", base),
-                self.text(source, "source", base),
-                self.text(body, "body", base),
-                self.date(decided, "decided", base),
-                self.date(announced, "announced", base),
-                self.text(condition, "condition", base),
+                None if reason is None else self.text(reason, "reason", base),
+                None if source is None else self.text(source, "source", base),
+                None if body is None else self.text(body, "body", base),
+                None if decided is None else self.date(decided, "decided", base),
+                None if announced is None else self.date(announced, "announced", base),
+                None if condition is None else self.text(condition, "condition", base),
                 extensions,
             ),
             kind,

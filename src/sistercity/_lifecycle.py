@@ -310,7 +310,7 @@ def walk(
             outcome = step(n, state, code, actor, has_by)
         if outcome:
             state = outcome[0]
-            out.append((status_of(n, state), None))
+            out.append((_STATUSES.get((n, state)) or status_of(n, state), None))
         else:
             why = refusal(n, state, code, actor, has_by, labels or ())
             out.append((status_of(n, state), why))
