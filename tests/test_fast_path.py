@@ -27,7 +27,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
-from sistercity import Agreement, City, Event, FormerName, InvalidAgreement, _fields, to_dict
+from sistercity import (
+    Agreement,
+    City,
+    Event,
+    FormerName,
+    InvalidAgreement,
+    _fields,
+    to_dict,
+)
 from sistercity._dates import InvalidDate, PartialDate, ordinals
 from sistercity._fields import (
     AGREEMENT_KEYS,
@@ -37,6 +45,7 @@ from sistercity._fields import (
 )
 from sistercity._read import Item
 from sistercity._record import check_record, full_check, quick_check
+from sistercity._report import Issue, Severity
 from sistercity.strategies import broken_cases, broken_records, partial_dates, records
 from sistercity.validation import PackedRecord, RecordMemo, Validation
 
@@ -684,3 +693,57 @@ def test_a_record_with_no_string_id_or_with_objects_of_subclasses_is_not_packed(
 def test_a_memo_serves_runs_of_its_own_day() -> None:
     with pytest.raises(ValueError, match="the memo is for"):
         Validation(today=dt.date(2020, 1, 1), memo=RecordMemo(TODAY))
+
+
+# ---- the validation loop: issues without outcomes -----------------------------------------------
+
+_SELECTIONS: list[dict[str, str]] = [
+    {},
+    {"select": "missing-reason,invalid-date,invalid-country,malformed-record"},
+    {"ignore": "missing-source,unknown-field"},
+]
+
+
+def _unreadable(n: int) -> Item:
+    issue = Issue("malformed-record", Severity.ERROR, "not valid JSON", "$")
+    return Item(None, "f.jsonl", n + 1, n, issue=issue)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(records(), broken_cases().map(lambda case: case.record), st.none()), max_size=6
+    ),
+    st.sampled_from(_SELECTIONS),
+    st.booleans(),
+)
+def test_issues_are_what_check_finds_without_making_an_outcome(
+    raws: list[Any], selection: dict[str, str], collection: bool
+) -> None:
+    """``Validation.issues`` (what ``validate`` runs) gives each record's ``check().issues``,
+    with the same counts, invalid records and collection findings; the outcomes ``check`` makes
+    say what they did."""
+    items = [
+        _unreadable(n) if raw is None else Item(raw, "f.jsonl", n + 1, n)
+        for n, raw in enumerate(raws)
+    ]
+    by_check, by_issues = (
+        Validation(today=TODAY, collection=collection, **selection) for _ in range(2)
+    )
+    reported: list[Issue] = []
+    for n, item in enumerate(items):
+        outcome = by_check.check(item)
+        reported += outcome.issues
+        assert (outcome.seq, outcome.item) == (n, item)
+        assert outcome.invalid == by_check.is_invalid(n)
+        assert (outcome.agreement, outcome.kept) == (None, None)
+        assert by_issues.issues(item) == outcome.issues
+        full, _, _ = full_check(item.raw, TODAY, build=False, summarise=False)
+        assert outcome.invalid == (item.issue is not None or any(i.is_error for i in full))
+    finished = by_check.finish()
+    assert by_issues.finish() == finished
+    reported += finished
+    errors = sum(issue.is_error for issue in reported)
+    assert (by_check.errors, by_check.warnings) == (errors, len(reported) - errors)
+    assert by_issues.summary == by_check.summary
+    assert by_issues.invalid_seqs == by_check.invalid_seqs
