@@ -15,8 +15,8 @@ import math
 import re
 import reprlib
 import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import Any, Final, TypeAlias
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, TypeAlias, TypeVar, TypeVarTuple
 
 import pycountry
 
@@ -28,6 +28,9 @@ from ._places import City, FormerName, freeze_extensions
 from ._report import Issue, Severity
 from ._trusted import checked, new_issue
 from ._vocab import AgreementKind, EventType, PlaceLevel
+
+_Ts = TypeVarTuple("_Ts")
+_R = TypeVar("_R")
 
 ERROR: Final = Severity.ERROR
 WARNING: Final = Severity.WARNING
@@ -338,6 +341,28 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: The longest text whose message :func:`by_text` remembers (a message shows the text whole).
+_REMEMBERED_LONGEST: Final = 100
+
+
+def by_text(function: Callable[[str, *_Ts], _R]) -> Callable[[str, *_Ts], _R]:
+    """``function`` remembered (the last 1,024 calls) when its first argument is a short str.
+
+    For the words of an issue that costs more than checking a record (a suggestion, a parse):
+    a file repeats its mistakes. A text over :data:`_REMEMBERED_LONGEST` characters is not
+    kept, nor a subclass of str (which may read otherwise).
+    """
+    remembered = functools.lru_cache(maxsize=1024)(function)
+
+    @functools.wraps(function)
+    def call(text: str, /, *args: *_Ts) -> _R:
+        if type(text) is str and len(text) <= _REMEMBERED_LONGEST:
+            return remembered(text, *args)
+        return function(text, *args)
+
+    return call
+
+
 def _date_hint(text: str) -> str:
     """``; did you mean '2022-02-26'?`` when the lenient parser reads the text, else nothing.
 
@@ -346,15 +371,12 @@ def _date_hint(text: str) -> str:
     """
     if len(text) > 100:
         return ""
-    if type(text) is not str:  # a subclass of str may read otherwise: not remembered
-        return _lenient_hint.__wrapped__(text)
     return _lenient_hint(text)
 
 
-@functools.lru_cache(maxsize=1024)
+@by_text
 def _lenient_hint(text: str) -> str:
-    # remembered: the lenient parser costs more than checking a record, and a file repeats
-    # its mistakes
+    # remembered: the lenient parser costs more than checking a record
     try:
         found = parse_lenient(text)
     except ValueError:
@@ -369,6 +391,15 @@ def _why_not(text: str) -> str:
     except ValueError as exc:
         return str(exc)
     raise ValueError(f"{text!r} is a partial date")  # pragma: no cover
+
+
+@by_text
+def _unknown_key(key: str, known: frozenset[str]) -> str:
+    """The message of the unknown key ``key`` of an object whose fields are ``known``."""
+    near = _suggest(key, known)
+    hint = f"; did you mean {near!r}?" if near else ""
+    allowed = ", ".join(sorted(known))
+    return f"unknown key {key!r} (expected one of {allowed}, or an 'x-' extension key{hint})"
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str | None:
@@ -439,22 +470,17 @@ class FieldCheck:
         for key in obj:
             if not isinstance(key, str):
                 self.add("malformed-record", base, f"keys must be strings (got {_short(key)})")
-            elif key in known or not self.unicode_ok(key, key_path(base, key), "key"):
                 continue
-            elif key.startswith("x-"):
-                path = key_path(base, key)
+            if key in known:
+                continue
+            path = key_path(base, key)
+            if not self.unicode_ok(key, path, "key"):
+                continue
+            if key.startswith("x-"):
                 if self.json_ok(obj[key], path):
                     found[key] = obj[key]
             else:
-                near = _suggest(key, known)
-                hint = f"; did you mean {near!r}?" if near else ""
-                allowed = ", ".join(sorted(known))
-                self.add(
-                    "unknown-field",
-                    key_path(base, key),
-                    f"unknown key {key!r} (expected one of {allowed}, or an 'x-' "
-                    f"extension key{hint})",
-                )
+                self.add("unknown-field", path, _unknown_key(key, known))
         return found
 
     def json_ok(self, value: object, path: str, depth: int = 0) -> bool:

@@ -36,6 +36,7 @@ from ._fields import (
     FieldCheck,
     _suggest,
     built_event,
+    by_text,
     check_id,
     date_span,
     encodable,
@@ -102,6 +103,22 @@ def _part_paths(array: str, n: int) -> Sequence[str]:
 
 
 _ACTIVE: Final = Status.ACTIVE
+
+
+@by_text
+def _invalid_kind(kind_raw: str) -> str:
+    """The message of a ``kind`` outside the vocabulary, with a hint when one can be given."""
+    alias = kind_for_term(kind_raw)
+    folded = kind_raw.strip().casefold()
+    if folded in _KINDS:  # 'Twinning': the value, written another way
+        hint = f"; did you mean {folded!r}?"
+    elif alias is not None:
+        hint = f"; {kind_raw!r} is a source term for {alias.value!r}: put it in 'term'"
+    else:
+        near = _suggest(kind_raw, AgreementKind._value2member_map_)
+        hint = f"; did you mean {near!r}?" if near else ""
+    return one_of("kind", AgreementKind, kind_raw, hint)
+
 
 _MISSING_SOURCE: Final = (
     "missing-source",
@@ -193,16 +210,7 @@ def full_check(
     elif kind_raw in _KINDS:
         kind = _KINDS[kind_raw]
     else:
-        alias = kind_for_term(kind_raw)
-        folded = kind_raw.strip().casefold()
-        if folded in _KINDS:  # 'Twinning': the value, written another way
-            hint = f"; did you mean {folded!r}?"
-        elif alias is not None:
-            hint = f"; {kind_raw!r} is a source term for {alias.value!r}: put it in 'term'"
-        else:
-            near = _suggest(kind_raw, AgreementKind._value2member_map_)
-            hint = f"; did you mean {near!r}?" if near else ""
-        check.add("invalid-kind", "$.kind", one_of("kind", AgreementKind, kind_raw, hint))
+        check.add("invalid-kind", "$.kind", _invalid_kind(kind_raw))
     term = check.text(term_raw, "term", "$")
     notes = check.text(notes_raw, "notes", "$")
     # sources
