@@ -249,17 +249,24 @@ class Validation:
         self.warnings = 0
         self._invalid: set[int] = set()
         self._finished = False
+        self._everything = self.selection.everything
         #: the last record's outcome (its fields), when it says more than its issues
         self._last: _OutcomeFields | None = None
 
     def _keep(self, issue: Issue) -> bool:
+        """Whether the selection wants ``issue``; if so, it is counted."""
         if not self.selection.wants(issue.rule):
             return False
-        if issue.severity is Severity.ERROR:
-            self.errors += 1
-        else:
-            self.warnings += 1
+        self._count((issue,))
         return True
+
+    def _count(self, issues: Iterable[Issue]) -> None:
+        """Count issues that the selection wants, errors and warnings."""
+        for issue in issues:
+            if issue.severity is Severity.ERROR:
+                self.errors += 1
+            else:
+                self.warnings += 1
 
     def check(self, item: Item) -> Outcome:
         """Run the record rules on one item; the collection rules keep its summary."""
@@ -293,10 +300,15 @@ class Validation:
             # most records: the quick check vouches for them (warnings at most)
             quick = quick_check(item.raw, self.today, item.file, item.line, item.index)
             if quick is not None:
-                warnings, quick_summary = quick  # located already
+                warnings, quick_summary = quick  # located already, a list of this call's own
                 if self.collection is not None:
                     self.collection.add_read(quick_summary, item.file, item.line, item.index, seq)
-                return [i for i in warnings if self._keep(i)] if warnings else []
+                if not warnings:
+                    return []
+                if self._everything:
+                    self._count(warnings)
+                    return warnings
+                return [i for i in warnings if self._keep(i)]
         found, agreement, summary = full_check(
             item.raw, self.today, build=self._build, summarise=self.collection is not None
         )
