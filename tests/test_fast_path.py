@@ -35,6 +35,7 @@ from sistercity import (
     InvalidAgreement,
     _fields,
     to_dict,
+    validation,
 )
 from sistercity._catalogue import RuleSelection
 from sistercity._dates import InvalidDate, PartialDate, ordinals
@@ -46,7 +47,7 @@ from sistercity._fields import (
 )
 from sistercity._read import Item
 from sistercity._record import check_record, full_check, quick_check
-from sistercity._report import Issue, Severity
+from sistercity._report import Issue, RecordRef, Severity
 from sistercity.strategies import broken_cases, broken_records, partial_dates, records
 from sistercity.validation import PackedRecord, RecordMemo, Validation
 
@@ -735,3 +736,38 @@ def test_a_selection_that_wants_everything_says_so(
     chosen = RuleSelection.of(select, ignore)
     assert chosen.everything is everything
     assert all(chosen.wants(rule) for rule in sc.RULES) is wants_all
+
+
+_refs = st.builds(
+    RecordRef,
+    id=st.none() | st.text(max_size=3),
+    index=st.none() | st.integers(0, 9),
+    file=st.none() | st.text(max_size=3),
+    line=st.none() | st.integers(1, 9),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.builds(
+        Issue,
+        rule=st.sampled_from(list(sc.RULES)),
+        severity=st.sampled_from(Severity),
+        message=st.text(max_size=5),
+        path=st.sampled_from(["$", "$.events[0].date"]),
+        id=st.none() | st.text(max_size=3),
+        file=st.none() | st.text(max_size=3),
+        line=st.none() | st.integers(1, 9),
+        index=st.none() | st.integers(0, 9),
+        records=st.lists(_refs, max_size=2).map(tuple),
+    ),
+    st.builds(
+        Item,
+        raw=st.none() | st.fixed_dictionaries({"id": st.none() | st.text(max_size=3)}),
+        file=st.text(max_size=3),
+        line=st.none() | st.integers(1, 9),
+        index=st.none() | st.integers(0, 9),
+    ),
+)
+def test_an_issue_located_in_line_is_the_issue_the_item_locates(issue: Issue, item: Item) -> None:
+    assert validation._located(issue, item) == item.locate(issue)

@@ -35,7 +35,7 @@ from ._raw import agreement_to_raw
 from ._read import MAX_RECORD_BYTES, Format, Item, read
 from ._record import Summary, check_and_summarise, full_check, quick_check
 from ._report import Issue, RecordRef, Report, Severity
-from ._trusted import checked
+from ._trusted import new_issue
 
 __all__ = [
     "Outcome",
@@ -436,19 +436,16 @@ class Validation:
 def _located(issue: Issue, item: Item) -> Issue:
     """``item.locate(issue)``, without ``attrs.evolve``'s cost: every field is known good."""
     rid = item.id
-    return checked(  # type: ignore[no-any-return]
-        Issue,
-        (
-            issue.rule,
-            issue.severity,
-            issue.message,
-            issue.path,
-            issue.id if rid is None else rid,
-            item.file if item.file is not None else issue.file,
-            item.line if item.line is not None else issue.line,
-            item.index if item.index is not None else issue.index,
-            issue.records,
-        ),
+    return new_issue(
+        issue.rule,
+        issue.severity,
+        issue.message,
+        issue.path,
+        issue.id if rid is None else rid,
+        item.file if item.file is not None else issue.file,
+        item.line if item.line is not None else issue.line,
+        item.index if item.index is not None else issue.index,
+        issue.records,
     )
 
 
