@@ -35,7 +35,7 @@ from ._raw import agreement_to_raw
 from ._read import MAX_RECORD_BYTES, Format, Item, read
 from ._record import Summary, check_and_summarise, full_check, quick_check
 from ._report import Issue, RecordRef, Report, Severity
-from ._trusted import checked
+from ._trusted import new_issue
 
 __all__ = [
     "Outcome",
@@ -249,17 +249,24 @@ class Validation:
         self.warnings = 0
         self._invalid: set[int] = set()
         self._finished = False
+        self._everything = self.selection.everything
         #: the last record's outcome (its fields), when it says more than its issues
         self._last: _OutcomeFields | None = None
 
     def _keep(self, issue: Issue) -> bool:
+        """Whether the selection wants ``issue``; if so, it is counted."""
         if not self.selection.wants(issue.rule):
             return False
-        if issue.severity is Severity.ERROR:
-            self.errors += 1
-        else:
-            self.warnings += 1
+        self._count((issue,))
         return True
+
+    def _count(self, issues: Iterable[Issue]) -> None:
+        """Count issues that the selection wants, errors and warnings."""
+        for issue in issues:
+            if issue.severity is Severity.ERROR:
+                self.errors += 1
+            else:
+                self.warnings += 1
 
     def check(self, item: Item) -> Outcome:
         """Run the record rules on one item; the collection rules keep its summary."""
@@ -293,10 +300,15 @@ class Validation:
             # most records: the quick check vouches for them (warnings at most)
             quick = quick_check(item.raw, self.today, item.file, item.line, item.index)
             if quick is not None:
-                warnings, quick_summary = quick  # located already
+                warnings, quick_summary = quick  # located already, a list of this call's own
                 if self.collection is not None:
                     self.collection.add_read(quick_summary, item.file, item.line, item.index, seq)
-                return [i for i in warnings if self._keep(i)] if warnings else []
+                if not warnings:
+                    return []
+                if self._everything:
+                    self._count(warnings)
+                    return warnings
+                return [i for i in warnings if self._keep(i)]
         found, agreement, summary = full_check(
             item.raw, self.today, build=self._build, summarise=self.collection is not None
         )
@@ -424,19 +436,16 @@ class Validation:
 def _located(issue: Issue, item: Item) -> Issue:
     """``item.locate(issue)``, without ``attrs.evolve``'s cost: every field is known good."""
     rid = item.id
-    return checked(  # type: ignore[no-any-return]
-        Issue,
-        (
-            issue.rule,
-            issue.severity,
-            issue.message,
-            issue.path,
-            issue.id if rid is None else rid,
-            item.file if item.file is not None else issue.file,
-            item.line if item.line is not None else issue.line,
-            item.index if item.index is not None else issue.index,
-            issue.records,
-        ),
+    return new_issue(
+        issue.rule,
+        issue.severity,
+        issue.message,
+        issue.path,
+        issue.id if rid is None else rid,
+        item.file if item.file is not None else issue.file,
+        item.line if item.line is not None else issue.line,
+        item.index if item.index is not None else issue.index,
+        issue.records,
     )
 
 
