@@ -701,7 +701,12 @@ def test_issues_are_what_check_finds_without_making_an_outcome(
     ]
     every_rule = selection or {"select": ",".join(sc.RULES)}
     by_check, by_issues, by_every_rule = (
-        Validation(today=TODAY, collection=collection, **chosen)
+        Validation(
+            today=TODAY,
+            collection=collection,
+            select=chosen.get("select"),
+            ignore=chosen.get("ignore"),
+        )
         for chosen in (selection, selection, every_rule)
     )
     reported: list[Issue] = []
