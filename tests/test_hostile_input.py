@@ -255,6 +255,28 @@ def test_lines_read_a_block_at_a_time_are_the_lines_read_one_at_a_time(
     assert by_blocks == list(lines_one_at_a_time(source()))
 
 
+def _fields(item: recordio.Item) -> tuple[Any, ...]:
+    return (item.raw, item.file, item.line, item.index, item.format, item.issue, item.text)
+
+
+_LINES = [GOOD_LINE, GOOD_LINE.replace(b"coventry", b"x"), b"", b" \t", b"{", b"[1,2]"]
+_LINES += [b'{"id":"a","id":"b"}', b'{"id":"' + b"y" * 60 + b'"}', b"\xff", b"{ }"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_LINES), max_size=12), st.sampled_from([b"\n", b"\r\n"]))
+def test_a_shared_item_reads_as_items_of_their_own(lines: list[bytes], end: bytes) -> None:
+    """``read_shared`` (what ``validate`` reads with) gives what ``read`` gives, each item as it
+    comes, the readable ones as one item."""
+    data = end.join(lines)
+    limit = len(GOOD_LINE) + 20  # the long line is over it
+    own = [_fields(i) for i in recordio.read(stdio.BytesIO(data), max_record_bytes=limit)]
+    shared = list(_read.read_shared(stdio.BytesIO(data), max_record_bytes=limit))
+    again = _read.read_shared(stdio.BytesIO(data), max_record_bytes=limit)
+    assert [_fields(i) for i in again] == own
+    assert len({id(i) for i in shared if i.readable}) <= 1
+
+
 # ---- encodings, line ends, white space -----------------------------------------------------
 
 

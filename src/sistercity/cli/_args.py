@@ -13,7 +13,7 @@ from .. import io as recordio
 from .._atomic import STDOUT, SameFileError, refuse_same_file, write_bytes
 from .._catalogue import RuleSelection
 from .._dates import PartialDate, as_day
-from .._read import MAX_RECORD_BYTES, spool
+from .._read import MAX_RECORD_BYTES, read_shared, spool
 from .._report import SisterCityError, UnknownRuleError
 from .._text import printable
 from ._output import Locator, OutputError
@@ -80,15 +80,21 @@ def open_input(
     locator: Locator | None = None,
     *,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    shared: bool = False,
 ) -> Iterator[recordio.Item]:
-    """Open a record file; :class:`UsageError` for a file the command cannot read."""
+    """Open a record file; :class:`UsageError` for a file the command cannot read.
+
+    ``shared``: for a caller done with each item before it asks for the next, as
+    :func:`~sistercity._read.read_shared` says.
+    """
     if path != "-" and not os.path.exists(path):
         raise UsageError(f"{path}: no such file")
     if os.path.isdir(path):
         raise UsageError(f"{path}: is a directory")
     try:
         fmt = recordio.format_of(path, input_format)
-        items = recordio.read(path, fmt, max_record_bytes=max_record_bytes)
+        read = read_shared if shared else recordio.read
+        items = read(path, fmt, max_record_bytes=max_record_bytes)
     except recordio.UnknownFormat as exc:
         raise UsageError(f"{exc}; give --input-format") from None
     except IsADirectoryError:

@@ -114,8 +114,9 @@ class _Validation:
                     entry["error"] = "the same file as an earlier input; checked once"
                     return
                 self.seen.append(st)
+            limit = self.max_record_bytes
             self.check(
-                open_input(path, input_format, self.locator, max_record_bytes=self.max_record_bytes)
+                open_input(path, input_format, self.locator, max_record_bytes=limit, shared=True)
             )
         except (BrokenPipeError, OutputError):
             raise
