@@ -237,8 +237,8 @@ def full_check(
     # parties
     cities: list[City | None] = []
     party_keys: list[PlaceKey] = []
-    # whether the agreement is active after each event the lifecycle accepts (for the summary)
-    active_after: list[bool] = []
+    # the status after each event the lifecycle steps (for the summary)
+    statuses: list[Status] = []
     names: list[tuple[str, ...]] = []
     # what the lifecycle's messages call each party (Machine's labels)
     labels: list[str] = []
@@ -348,12 +348,9 @@ def full_check(
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
         # the lifecycle machine of ``replay``: an event outside the vocabulary is skipped, an
         # invalid one is reported and changes nothing
-        walked = walk(len(parties_raw), steps, labels)
-        for (status, refused), base in zip(walked, stepped, strict=True):
-            if refused is None:
-                active_after.append(status is _ACTIVE)
-            else:
-                check.add(refused[0], f"{base}.type", refused[1])
+        statuses, refused = walk(len(parties_raw), steps, labels)
+        for at, rule, message in refused:
+            check.add(rule, f"{stepped[at]}.type", message)
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
     sources_given = sources_raw is not None and not (
         isinstance(sources_raw, _ARRAY) and not sources_raw
@@ -366,7 +363,7 @@ def full_check(
     summary: Summary | None = None
     if summarise:
         summary = _summary(
-            rid, kind, party_keys, parties_raw, event_parts, active_after, supersedes, today
+            rid, kind, party_keys, parties_raw, event_parts, statuses, supersedes, today
         )
     if not build:
         return check.issues, None, summary
@@ -394,7 +391,7 @@ def _summary(
     keys: list[PlaceKey],
     parties_raw: Any,
     event_parts: list[tuple[EventType, Dated | None, str | None, EventParts]],
-    active_after: list[bool],
+    statuses: list[Status],
     supersedes: str | None,
     today: dt.date | None,
 ) -> Summary:
@@ -413,7 +410,7 @@ def _summary(
     start, end = period(types, earliest, latest)
     now = (dt.date.today() if today is None else today).toordinal()
     last = last_known(latest, now, now)
-    active = last >= 0 and active_after[last]
+    active = last >= 0 and statuses[last] is _ACTIVE
     return (rid, kind, tuple(keys), tuple(place_ids), start, end, supersedes, active)
 
 
