@@ -711,9 +711,12 @@ class FieldCheck:
         names: tuple[str, ...] = ()
         if isinstance(name, str):
             nfc = name if name.isascii() else unicodedata.normalize("NFC", name)  # ASCII is NFC
-            names = (nfc, f"{nfc} ({country_raw})") if isinstance(country_raw, str) else (nfc,)
-            if isinstance(wikidata, str):
-                names += (wikidata,)
+            if not isinstance(country_raw, str):
+                names = (nfc, wikidata) if isinstance(wikidata, str) else (nfc,)
+            elif isinstance(wikidata, str):
+                names = (nfc, f"{nfc} ({country_raw})", wikidata)
+            else:
+                names = (nfc, f"{nfc} ({country_raw})")
         if self.errors != before or former is None or not self.build:
             return None, key, names
         assert isinstance(name, str) and country is not None

@@ -189,8 +189,12 @@ def _decode(n: int, state: int, labels: Sequence[str] | None = None) -> Machine:
     machine = Machine(n, labels)
     machine.started = bool(state & 1)
     machine.ended = bool(state & 2)
-    machine.signed = {i for i in range(n) if state >> (2 + i) & 1}
-    machine.suspended = {i for i in range(n) if state >> (2 + n + i) & 1}
+    signed, suspended = machine.signed, machine.suspended
+    for i in range(n):  # (one loop: two set comprehensions cost half again as much)
+        if state >> (2 + i) & 1:
+            signed.add(i)
+        if state >> (2 + n + i) & 1:
+            suspended.add(i)
     return machine
 
 

@@ -210,8 +210,8 @@ def full_check(
         kind = _KINDS[kind_raw]
     else:
         check.add("invalid-kind", "$.kind", _invalid_kind(kind_raw))
-    term = check.text(term_raw, "term", "$")
-    notes = check.text(notes_raw, "notes", "$")
+    term = None if term_raw is None else check.text(term_raw, "term", "$")
+    notes = None if notes_raw is None else check.text(notes_raw, "notes", "$")
     # sources
     sources: list[str] = []
     if sources_raw is not None:
