@@ -27,7 +27,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
-from sistercity import Agreement, City, Event, FormerName, InvalidAgreement, _fields, to_dict
+from sistercity import (
+    Agreement,
+    City,
+    Event,
+    FormerName,
+    InvalidAgreement,
+    _fields,
+    _record,
+    to_dict,
+)
 from sistercity._dates import InvalidDate, PartialDate, ordinals
 from sistercity._fields import (
     AGREEMENT_KEYS,
@@ -202,6 +211,39 @@ def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
     assert built == expected and repr(built) == repr(expected)
     again = check.date(expected, "date", "$")  # a PartialDate is taken as it is
     assert again is not None and again[:2] == dated[:2] and again[2] is expected
+
+
+class _Quiet(str):
+    """A str subclass that reads as its text: by_text words it afresh (never from memory)."""
+
+
+class _Loud(str):
+    """A str subclass that shows itself otherwise: its words must not be taken from memory."""
+
+    def __repr__(self) -> str:
+        return str.__repr__(self).upper()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=8)
+    | st.sampled_from(["reasn", "Twinning", "sister city", "twining", "x" * 101, "y" * 100]),
+    st.sampled_from([AGREEMENT_KEYS, PARTY_KEYS, EVENT_KEYS, FORMER_NAME_KEYS]),
+)
+def test_remembered_words_are_the_words(text: str, fields: tuple[str, ...]) -> None:
+    """The words of an unknown key and of an invalid kind are remembered by text (by_text);
+    asked again, or for another object's fields, they are the words made afresh, and a str
+    subclass that shows itself otherwise gets its own."""
+    for known in (frozenset(fields), frozenset(AGREEMENT_KEYS)):
+        fresh = _fields._unknown_key(_Quiet(text), known)
+        assert _fields._unknown_key(text, known) == fresh
+        assert _fields._unknown_key(text, known) == fresh
+        assert _fields._unknown_key(_Loud(text), known) == fresh.replace(
+            repr(text), repr(text).upper(), 1
+        )
+    fresh = _record._invalid_kind(_Quiet(text))
+    assert _record._invalid_kind(text) == fresh
+    assert _record._invalid_kind(text) == fresh
 
 
 @settings(max_examples=300, deadline=None)
