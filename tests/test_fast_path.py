@@ -382,6 +382,22 @@ def test_a_null_field_or_an_extension_key_changes_no_issue(raw: Any, data: Any) 
     assert full_check(raw, TODAY)[::2] == (issues, summary)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(records(), broken_cases().map(lambda case: case.record), mutated()),
+    st.sampled_from([("a.jsonl", 3, 2), (None, None, 7), ("-", None, None)]),
+)
+def test_the_full_pass_locates_its_issues_as_they_would_be_located(
+    raw: Any, where: tuple[str | None, int | None, int | None]
+) -> None:
+    """Given where the record was read, the full pass makes its issues located there (as the
+    quick check does): the issues that locating the unlocated ones makes."""
+    file, line, index = where
+    issues, _, summary = full_check(raw, TODAY)
+    located = [issue.located(file=file, line=line, index=index) for issue in issues]
+    assert full_check(raw, TODAY, file, line, index)[::2] == (located, summary)
+
+
 def _plain(value: Any) -> bool:
     """Whether ``value`` holds only what a JSON parser makes (no tuple, no subclass)."""
     if type(value) is dict:

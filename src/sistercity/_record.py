@@ -158,14 +158,23 @@ def check_and_summarise(
 
 
 def full_check(
-    raw: object, today: dt.date, *, build: bool = False, summarise: bool = True
+    raw: object,
+    today: dt.date,
+    file: str | None = None,
+    line: int | None = None,
+    index: int | None = None,
+    *,
+    build: bool = False,
+    summarise: bool = True,
 ) -> tuple[list[Issue], Agreement | None, Summary | None]:
     """:func:`check_and_summarise` without :func:`quick_check`: the definition of the rules.
 
     Every issue is worded here; :func:`quick_check` only vouches for the records that this
-    finds no error in.
+    finds no error in. The issues are located at ``file``, ``line`` and ``index`` when they
+    are given, as :func:`quick_check`'s are (so that a caller need not remake them located).
     """
     check = FieldCheck(today, build=build)
+    check.file, check.line, check.index = file, line, index
     if type(raw) is not dict and not isinstance(raw, Mapping):
         check.wrong_type("$", "record", "a JSON object", raw)
         return check.issues, None, None
@@ -218,10 +227,10 @@ def full_check(
         if not isinstance(sources_raw, _ARRAY):
             check.wrong_type("$.sources", "sources", "an array of strings", sources_raw)
         else:
-            for index, source in enumerate(sources_raw):
+            for at, source in enumerate(sources_raw):
                 if not isinstance(source, str):
-                    check.wrong_type(f"$.sources[{index}]", "sources", "strings", source)
-                elif source.isascii() or check.unicode_ok(source, f"$.sources[{index}]", "sources"):
+                    check.wrong_type(f"$.sources[{at}]", "sources", "strings", source)
+                elif source.isascii() or check.unicode_ok(source, f"$.sources[{at}]", "sources"):
                     sources.append(source)
     # supersedes
     if supersedes is not None:
@@ -249,8 +258,8 @@ def full_check(
     else:
         seen: dict[PlaceKey, int] = {}
         paths = _part_paths("parties", len(parties_raw))
-        for index, party_raw in enumerate(parties_raw):
-            path = paths[index]
+        for at, party_raw in enumerate(parties_raw):
+            path = paths[at]
             city, key, party_names = check.party(party_raw, path)
             if key is not None:
                 party_keys.append(key)
@@ -258,13 +267,12 @@ def full_check(
             names.append(party_names)
             labels.append(party_names[0] if party_names else "")
             if key is not None:
-                first = seen.setdefault(key, index)
-                if first != index:
+                first = seen.setdefault(key, at)
+                if first != at:
                     check.add(
                         "duplicate-party",
                         path,
-                        f"party {index} is the same place as party {first} "
-                        f"(identity {key_text(key)})",
+                        f"party {at} is the same place as party {first} (identity {key_text(key)})",
                     )
         if len(parties_raw) < 2:
             check.add(
@@ -288,8 +296,8 @@ def full_check(
     latest_start_at = -1
     today_day = today.toordinal()
     paths = _part_paths("events", len(events_raw) if events_raw is not None else 0)
-    for index, event_raw in enumerate(events_raw or ()):
-        base = paths[index]
+    for at, event_raw in enumerate(events_raw or ()):
+        base = paths[at]
         parts, kind_e, date = check.event(event_raw, base)
         if parts is None:
             continue
@@ -322,11 +330,11 @@ def full_check(
                 check.add(
                     "events-out-of-order",
                     f"{base}.date",
-                    f"event {index} ({shown}) is definitely before event "
+                    f"event {at} ({shown}) is definitely before event "
                     f"{latest_start_at}, listed earlier; list events in date order",
                 )
             if earliest > latest_start:
-                latest_start, latest_start_at = earliest, index
+                latest_start, latest_start_at = earliest, at
             if decided is not None and latest < decided[0]:
                 check.add(
                     "decided-after-effective",
