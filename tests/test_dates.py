@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sistercity import InvalidDate, PartialDate, Precision, SisterCityError, parse_lenient
+from sistercity._dates import ordinals
 
 D = dt.date
 
@@ -429,3 +430,32 @@ def test_lenient_refuses_a_compact_date_whose_month_is_no_month(text: str) -> No
     the calendar module's IllegalMonthError (found by Hypothesis on "19191919")."""
     with pytest.raises(InvalidDate, match="there is no month"):
         parse_lenient(text)
+
+
+# ``ordinals`` reads YYYY-MM-DD through ``datetime.date.fromisoformat`` and everything else
+# through the general reader: the two must agree on every text of that shape, including the
+# near misses (a non-ASCII digit, a letter, a sign, a week date, day 0, 29 February).
+_NEAR_DIGITS = st.sampled_from([*"0123456789", "0", "1", "2", "9", "٣", "a", "W", "+", " ", "-"])
+
+
+@given(
+    st.lists(_NEAR_DIGITS, min_size=8, max_size=8),
+    st.sampled_from(["", "?", "~", "%", "!", "-", "Z"]),
+    st.sampled_from(["-", "W", "/", "-"]),
+)
+def test_ordinals_of_a_day_agree_with_the_general_reader(
+    digits: list[str], tail: str, separator: str
+) -> None:
+    text = "".join(digits[:4]) + "-" + "".join(digits[4:6]) + separator + "".join(digits[6:]) + tail
+    try:
+        general = PartialDate(text)
+    except InvalidDate:
+        with pytest.raises(InvalidDate):
+            ordinals(text)
+    else:
+        assert ordinals(text) == (general.earliest.toordinal(), general.latest.toordinal())
+
+
+@given(st.dates(min_value=dt.date(1, 1, 1)), st.sampled_from(["", "?", "~", "%"]))
+def test_ordinals_of_every_calendar_day(day: dt.date, qualifier: str) -> None:
+    assert ordinals(day.isoformat() + qualifier) == (day.toordinal(), day.toordinal())

@@ -36,7 +36,9 @@ from sistercity import (
     _fields,
     _record,
     to_dict,
+    validation,
 )
+from sistercity._catalogue import RuleSelection
 from sistercity._dates import InvalidDate, PartialDate, ordinals
 from sistercity._fields import (
     AGREEMENT_KEYS,
@@ -46,6 +48,7 @@ from sistercity._fields import (
 )
 from sistercity._read import Item
 from sistercity._record import check_record, full_check, quick_check
+from sistercity._report import Issue, RecordRef, Severity
 from sistercity.strategies import broken_cases, broken_records, partial_dates, records
 from sistercity.validation import PackedRecord, RecordMemo, Validation
 
@@ -742,3 +745,115 @@ def test_a_record_with_no_string_id_or_with_objects_of_subclasses_is_not_packed(
 def test_a_memo_serves_runs_of_its_own_day() -> None:
     with pytest.raises(ValueError, match="the memo is for"):
         Validation(today=dt.date(2020, 1, 1), memo=RecordMemo(TODAY))
+
+
+# ---- the validation loop: issues without outcomes -----------------------------------------------
+
+#: no selection, some rules selected, some ignored
+_SELECTIONS: list[dict[str, str]] = [
+    {},
+    {"select": "missing-reason,invalid-date,invalid-country,malformed-record"},
+    {"ignore": "missing-source,unknown-field"},
+]
+
+
+def _unreadable(n: int) -> Item:
+    issue = Issue("malformed-record", Severity.ERROR, "not valid JSON", "$")
+    return Item(None, "f.jsonl", n + 1, n, issue=issue)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(records(), broken_cases().map(lambda case: case.record), st.none()), max_size=6
+    ),
+    st.sampled_from(_SELECTIONS),
+    st.booleans(),
+)
+def test_issues_are_what_check_finds_without_making_an_outcome(
+    raws: list[Any], selection: dict[str, str], collection: bool
+) -> None:
+    """``Validation.issues`` (what ``validate`` runs) gives each record's ``check().issues``,
+    with the same counts, invalid records and collection findings; the outcomes ``check`` makes
+    say what they did. No selection counts the issues as a selection of every rule does."""
+    items = [
+        _unreadable(n) if raw is None else Item(raw, "f.jsonl", n + 1, n)
+        for n, raw in enumerate(raws)
+    ]
+    every_rule = selection or {"select": ",".join(sc.RULES)}
+    by_check, by_issues, by_every_rule = (
+        Validation(
+            today=TODAY,
+            collection=collection,
+            select=chosen.get("select"),
+            ignore=chosen.get("ignore"),
+        )
+        for chosen in (selection, selection, every_rule)
+    )
+    reported: list[Issue] = []
+    for n, item in enumerate(items):
+        outcome = by_check.check(item)
+        reported += outcome.issues
+        assert (outcome.seq, outcome.item) == (n, item)
+        assert outcome.invalid == by_check.is_invalid(n)
+        assert (outcome.agreement, outcome.kept) == (None, None)
+        assert by_issues.issues(item) == outcome.issues
+        assert by_every_rule.check(item).issues == outcome.issues
+        full, _, _ = full_check(item.raw, TODAY, build=False, summarise=False)
+        assert outcome.invalid == (item.issue is not None or any(i.is_error for i in full))
+    finished = by_check.finish()
+    assert by_issues.finish() == finished == by_every_rule.finish()
+    reported += finished
+    errors = sum(issue.is_error for issue in reported)
+    assert (by_check.errors, by_check.warnings) == (errors, len(reported) - errors)
+    assert by_issues.summary == by_check.summary == by_every_rule.summary
+    assert by_issues.invalid_seqs == by_check.invalid_seqs
+
+
+@pytest.mark.parametrize(
+    ("select", "ignore", "everything", "wants_all"),
+    [(None, None, True, True), (None, "", True, True), ("missing-reason", None, False, False),
+     (None, "missing-reason", False, False), (",".join(sc.RULES), None, False, True)],
+)  # fmt: skip
+def test_a_selection_that_wants_everything_says_so(
+    select: str | None, ignore: str | None, everything: bool, wants_all: bool
+) -> None:
+    """(Only a selection that names every rule wants them all without saying so.)"""
+    chosen = RuleSelection.of(select, ignore)
+    assert chosen.everything is everything
+    assert all(chosen.wants(rule) for rule in sc.RULES) is wants_all
+
+
+_refs = st.builds(
+    RecordRef,
+    id=st.none() | st.text(max_size=3),
+    index=st.none() | st.integers(0, 9),
+    file=st.none() | st.text(max_size=3),
+    line=st.none() | st.integers(1, 9),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.builds(
+        Issue,
+        rule=st.sampled_from(list(sc.RULES)),
+        severity=st.sampled_from(Severity),
+        message=st.text(max_size=5),
+        path=st.sampled_from(["$", "$.events[0].date"]),
+        id=st.none() | st.text(max_size=3),
+        file=st.none() | st.text(max_size=3),
+        line=st.none() | st.integers(1, 9),
+        index=st.none() | st.integers(0, 9),
+        records=st.lists(_refs, max_size=2).map(tuple),
+    ),
+    st.builds(
+        Item,
+        raw=st.none() | st.fixed_dictionaries({"id": st.none() | st.text(max_size=3)}),
+        file=st.text(max_size=3),
+        line=st.none() | st.integers(1, 9),
+        index=st.none() | st.integers(0, 9),
+    ),
+)
+def test_an_issue_located_in_line_is_the_issue_the_item_locates(issue: Issue, item: Item) -> None:
+    assert validation._located(issue, item) == item.locate(issue)

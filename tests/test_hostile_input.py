@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io as stdio
+import itertools
 import json
 import os
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
@@ -187,6 +188,71 @@ def test_an_endless_input_is_refused_and_reading_stops(
     ((line, _, message),) = issues_of(found)
     assert line == 1 and len(found) == 1
     assert "endless" in message and "reading stopped" in message
+
+
+class Pieces(stdio.BytesIO):
+    """A stream that gives its bytes in pieces of the sizes given, in turn, as a pipe does."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        super().__init__(data)
+        self.sizes = itertools.cycle(sizes)
+
+    def read1(self, size: int | None = -1, /) -> bytes:
+        piece = next(self.sizes)
+        return super().read1(piece if size is None or size < 0 else min(size, piece))
+
+
+def lines_one_at_a_time(src: Any) -> Iterator[bytes | tuple[str, bool]]:
+    """The physical lines as the reader took them before it read blocks: ``readline`` each."""
+    limit = src.limit
+    cap = limit + 2
+    while True:
+        line = src.readline(cap)
+        size = len(line)
+        if size <= limit:
+            if not line:
+                return
+            yield line
+        elif line[-1] == ord("\n") or size < cap:  # whole: over the limit unless by its end
+            body = size - line.endswith(b"\n") - line.endswith(b"\r\n")
+            yield line if body <= limit else ("overlong", True)
+        else:
+            ended, _ = src.skip_line()
+            yield ("overlong", ended)
+            if not ended:
+                return
+
+
+@st.composite
+def line_inputs(draw: Any) -> tuple[bytes, int, list[int], int]:
+    """Bytes of lines near a limit, with every kind of line end, read in pieces of any size."""
+    limit = draw(st.integers(1, 12))
+    pieces = [b"\n", b"\r\n", b"\r", b" ", b"a", b"{}", b"a" * (limit - 1), b"a" * limit]
+    pieces += [b"a" * (limit + 1), b"a" * (limit + 2), b"a" * (3 * limit)]
+    data = b"".join(draw(st.lists(st.sampled_from(pieces), max_size=30)))
+    sizes = draw(st.lists(st.integers(1, 3 * limit + 6), min_size=1, max_size=6))
+    return data, limit, sizes, draw(st.integers(0, 4))
+
+
+@settings(max_examples=500, deadline=None)
+@given(line_inputs())
+def test_lines_read_a_block_at_a_time_are_the_lines_read_one_at_a_time(
+    case: tuple[bytes, int, list[int], int],
+) -> None:
+    """The lines, their order and which are over the limit, however the input comes in."""
+    data, limit, sizes, head = case
+
+    def source() -> Any:
+        src = _read._Input(Pieces(data, sizes), limit)
+        src.unread(src.read(head))  # as the check of a byte-order mark does
+        return src
+
+    by_blocks = [
+        ("overlong", line.ended) if isinstance(line, _read._Overlong) else line
+        for block in _read._line_blocks(source())
+        for line in block
+    ]
+    assert by_blocks == list(lines_one_at_a_time(source()))
 
 
 # ---- encodings, line ends, white space -----------------------------------------------------

@@ -242,6 +242,11 @@ class RuleSelection:
             return False
         return rule_id not in self.ignore
 
+    @property
+    def everything(self) -> bool:
+        """Whether every finding belongs in the report (nothing selected, nothing ignored)."""
+        return self.select is None and not self.ignore
+
     def custom(self, scope: Scope) -> list[Rule]:
         """The registered rules of ``scope`` that this selection runs."""
         return [

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["InvalidDate", "PartialDate", "Precision", "as_day", "ordinals", "parse_lenient"]
 
 _PATTERN: Final = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%])?")
+_QUALIFIERS: Final = "?~%"
+_ISO_DAY: Final = dt.date.fromisoformat
 _QUALIFIER_RANK: Final = {None: 0, "?": 1, "~": 2, "%": 3}
 # the days of each month, and the days of the year before it, in a common year
 _MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -213,6 +215,18 @@ def ordinals(text: str) -> tuple[int, int]:
     >>> ordinals("1962-02") == (dt.date(1962, 2, 1).toordinal(), dt.date(1962, 2, 28).toordinal())
     True
     """
+    size = len(text) if type(text) is str else 0
+    if (size == 10 or (size == 11 and text[10] in _QUALIFIERS)) and text[4] == "-" == text[7]:
+        # YYYY-MM-DD, most dates: datetime's own parser in C, at a tenth of the cost. With "-"
+        # at 4 and 7 it reads exactly ASCII digits around them, and a calendar day from 0001
+        # on, as _parse does; what it refuses, _parse words (tests/test_dates.py holds them
+        # together)
+        try:
+            day = _ISO_DAY(text[:10] if size == 11 else text).toordinal()
+        except ValueError:
+            pass
+        else:
+            return day, day
     parsed = _parse(text)
     return parsed[4], parsed[5]
 

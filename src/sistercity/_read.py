@@ -30,7 +30,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, BinaryIO, Final
 
 import attrs
@@ -508,13 +508,16 @@ class _Input:
         self.budget: int | None = None if _bounded(stream) else max(ENDLESS_BYTES, 16 * limit)
         self._read1: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
 
-    @property
-    def raw_readline(self) -> Callable[[int], bytes] | None:
-        """The stream's own ``readline`` when no byte is put back (the fast path), else None."""
-        return None if self._pending else self._stream.readline
-
     def unread(self, data: bytes) -> None:
         self._pending = data + self._pending
+
+    def read_block(self) -> bytes:
+        """The bytes put back, else up to a chunk as the stream gives them (``b""``: the end)."""
+        pending = self._pending
+        if pending:
+            self._pending = b""
+            return pending
+        return self._read1(_CHUNK)
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes; fewer only at the end of the input."""
@@ -554,8 +557,7 @@ class _Input:
         skipped = 0
         newlines = 0
         while True:
-            pending, self._pending = self._pending, b""
-            data = pending or self._read1(_CHUNK)
+            data = self.read_block()
             if not data:
                 return True, newlines
             start = 0
@@ -584,6 +586,9 @@ class _Overlong:
     ended: bool
 
 
+_OVERLONG: Final = _Overlong(ended=True)
+
+
 def _too_long(what: str, src: _Input, ended: bool) -> str:
     message = (
         f"the {what} is longer than {src.limit} bytes, the limit for one record, and is "
@@ -599,22 +604,37 @@ def _too_long(what: str, src: _Input, ended: bool) -> str:
 
 
 def _items(stream: IO[bytes], fmt: Format, name: str, limit: int, *, close: bool) -> Iterator[Item]:
+    """The items read from ``stream`` (closed at the end if ``close``)."""
     try:
         src = _Input(stream, limit)
-        head = src.read(4)
-        for mark, encoding, order in _UNICODE_BOMS:
-            if head.startswith(mark):
-                message = (
-                    f"the file is {encoding} ({order}: it starts with a {encoding} byte-order "
-                    f"mark); records must be UTF-8: convert it first, e.g. with "
-                    f"'iconv -f {encoding} -t UTF-8'"
-                )
-                index = 0 if fmt is Format.JSONL else None
-                yield Item(None, name, 1, index, fmt, _malformed("$", message))
-                return
-        src.unread(head[len(_BOM) :] if head.startswith(_BOM) else head)
-        if fmt is Format.JSONL:
-            yield from _read_jsonl(src, name)
+        refused = _refused_encoding(src, fmt, name)
+        if refused is not None:
+            yield refused
+        elif fmt is Format.JSONL:  # in line: a generator less for each record
+            index = 0
+            number = 0
+            for lines in _line_blocks(src):
+                for line in lines:
+                    number += 1
+                    if isinstance(line, _Overlong):
+                        yield Item(None, name, number, index, Format.JSONL,
+                                   _malformed("$", _too_long("line", src, line.ended)))  # fmt: skip
+                        index += 1
+                        continue
+                    body = line.rstrip(_JSON_SPACE)  # leading space kept: columns count from 1
+                    if not body:
+                        continue
+                    if index == 0 and body.lstrip(_JSON_SPACE) in _PRETTY:
+                        message = _pretty_printed(body)
+                        yield Item(None, name, 1, 0, Format.JSONL, _malformed("$", message))
+                        return
+                    value, problem = parse_json(body)
+                    if problem is None:
+                        yield Item(value, name, number, index, Format.JSONL, None, body)
+                    else:
+                        # the value (when it parsed) is kept so that the issue can name the id
+                        yield Item(value, name, number, index, Format.JSONL, _malformed(*problem))
+                    index += 1
         elif fmt is Format.JSON:
             yield from _read_json(src, name)
         else:
@@ -624,61 +644,74 @@ def _items(stream: IO[bytes], fmt: Format, name: str, limit: int, *, close: bool
             stream.close()
 
 
-def _lines(src: _Input) -> Iterator[bytes | _Overlong]:
-    r"""The physical lines (ended by ``\n`` alone), each at most the limit long, else dropped."""
+def _refused_encoding(src: _Input, fmt: Format, name: str) -> Item | None:
+    """The item that refuses a UTF-16 or UTF-32 input (by its byte-order mark), else ``None``.
+
+    Reads the first bytes and puts them back, without a UTF-8 byte-order mark.
+    """
+    head = src.read(4)
+    for mark, encoding, order in _UNICODE_BOMS:
+        if head.startswith(mark):
+            message = (
+                f"the file is {encoding} ({order}: it starts with a {encoding} byte-order "
+                f"mark); records must be UTF-8: convert it first, e.g. with "
+                f"'iconv -f {encoding} -t UTF-8'"
+            )
+            index = 0 if fmt is Format.JSONL else None
+            return Item(None, name, 1, index, fmt, _malformed("$", message))
+    src.unread(head[len(_BOM) :] if head.startswith(_BOM) else head)
+    return None
+
+
+def _line_blocks(src: _Input) -> Iterator[Iterable[bytes | _Overlong]]:
+    r"""The physical lines (ended by ``\n`` alone, which they keep), a block read at a time.
+
+    A line longer than the limit (its ``\n`` or ``\r\n`` not counted) is an :class:`_Overlong`
+    in its place: of a line that goes on past the limit and two bytes nothing more is kept,
+    and the rest is skipped (``skip_line``). The lines and limits are those of reading a line
+    at a time with ``readline(limit + 2)``, for a third less: a block is split by ``BytesIO``
+    (which finds line ends as ``readline`` does, not a byte at a time as ``split`` does).
+    """
     limit = src.limit
     cap = limit + 2
-    readline = src.raw_readline
+    read_block = src.read_block
+    parts: list[bytes] = []  # the start of a line that goes on past the blocks read so far
+    size = 0  # the bytes in parts (fewer than cap)
     while True:
-        if readline is None:  # bytes put back: read them first
-            line = src.readline(cap)
-            readline = src.raw_readline
-        else:
-            line = readline(cap)
-        size = len(line)
-        if size <= limit:
-            if not line:
-                return
-            yield line
-        elif line[-1] == _NEWLINE or size < cap:  # whole: over the limit unless by its line end
-            body = size - line.endswith(b"\n") - line.endswith(b"\r\n")
-            yield line if body <= limit else _Overlong(ended=True)
-        else:
-            del line
+        block = read_block()
+        if not block:
+            if size:  # the last line, without a line end
+                yield [b"".join(parts) if size <= limit else _OVERLONG]
+            return
+        end = block.rfind(b"\n") + 1  # the block's whole lines end there
+        if end:
+            whole = block[:end] if end < len(block) else block
+            if parts:
+                parts.append(whole)
+                whole = b"".join(parts)
+                parts, size = [], 0
+            if len(whole) <= limit:  # the lines are within the limit (the common case)
+                yield io.BytesIO(whole)
+            else:
+                yield [
+                    line if len(line) - 1 - line.endswith(b"\r\n") <= limit else _OVERLONG
+                    for line in io.BytesIO(whole)
+                ]
+            if end == len(block):
+                continue
+            block = block[end:]
+        parts.append(block)
+        size += len(block)
+        if size >= cap:  # over the limit: keep nothing, and put back what is past the cap
+            src.unread(block[len(block) - (size - cap) :])
+            parts, size = [], 0
             ended, _ = src.skip_line()
-            readline = src.raw_readline
-            yield _Overlong(ended)
+            yield [_Overlong(ended)]
             if not ended:
                 return
 
 
 _PRETTY: Final = (b"[", b"{")
-
-
-def _read_jsonl(src: _Input, name: str) -> Iterator[Item]:
-    index = 0
-    number = 0
-    for line in _lines(src):
-        number += 1
-        if type(line) is _Overlong:
-            yield Item(None, name, number, index, Format.JSONL,
-                       _malformed("$", _too_long("line", src, line.ended)))  # fmt: skip
-            index += 1
-            continue
-        assert isinstance(line, bytes)
-        body = line.rstrip(_JSON_SPACE)  # leading space kept: columns count from the line start
-        if not body:
-            continue
-        if index == 0 and body.lstrip(_JSON_SPACE) in _PRETTY:
-            yield Item(None, name, 1, 0, Format.JSONL, _malformed("$", _pretty_printed(body)))
-            return
-        value, problem = parse_json(body)
-        if problem is None:
-            yield Item(value, name, number, index, Format.JSONL, None, body)
-        else:
-            # the value (when it parsed) is kept so that the issue can name the record's id
-            yield Item(value, name, number, index, Format.JSONL, _malformed(*problem))
-        index += 1
 
 
 def _pretty_printed(body: bytes) -> str:

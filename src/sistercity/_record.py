@@ -28,6 +28,7 @@ from ._fields import (
     _LEVELS,
     _PARTY_KEYS,
     _SPACE,
+    _WIKIDATA,
     SPANS,
     SUBDIVISIONS,
     Dated,
@@ -468,6 +469,7 @@ _MUNICIPALITY: Final = PlaceLevel.MUNICIPALITY.value
 _NFC: Final = unicodedata.normalize
 _CONTROL_SEARCH: Final = _CONTROL.search
 _SPACE_SEARCH: Final = _SPACE.search
+_WIKIDATA_MATCH: Final = _WIKIDATA.fullmatch
 
 
 # Fast paths with str methods (one call each, where a regex search costs several times more),
@@ -648,12 +650,7 @@ def quick_check(
             if len(party) != found and not plain_extensions(party, _QUICK_PARTY_KEYS):
                 return None
         if wikidata is not None:
-            if type(wikidata) is not str or not (
-                wikidata[1:].isdigit()
-                and wikidata[:1] == "Q"
-                and wikidata[1] != "0"
-                and wikidata.isascii()
-            ):
+            if type(wikidata) is not str or _WIKIDATA_MATCH(wikidata) is None:
                 return None
             keys.append(wikidata)
             place_ids.append((wikidata, country))

@@ -35,7 +35,7 @@ from ._raw import agreement_to_raw
 from ._read import MAX_RECORD_BYTES, Format, Item, read
 from ._record import Summary, check_and_summarise, full_check, quick_check
 from ._report import Issue, RecordRef, Report, Severity
-from ._trusted import checked
+from ._trusted import new_issue
 
 __all__ = [
     "Outcome",
@@ -146,6 +146,10 @@ def _pack(raw: Any) -> bytes | None:
         return None
 
 
+#: The fields of an :class:`Outcome`, in order
+_OutcomeFields = tuple[int, Item, list[Issue], Agreement | None, bool, PackedRecord | None]
+
+
 class RecordMemo:
     """What the record pass found in the records checked so far, for runs over lists that agree.
 
@@ -245,42 +249,73 @@ class Validation:
         self.warnings = 0
         self._invalid: set[int] = set()
         self._finished = False
+        self._everything = self.selection.everything
+        #: the last record's outcome (its fields), when it says more than its issues
+        self._last: _OutcomeFields | None = None
 
     def _keep(self, issue: Issue) -> bool:
+        """Whether the selection wants ``issue``; if so, it is counted."""
         if not self.selection.wants(issue.rule):
             return False
-        if issue.severity is Severity.ERROR:
-            self.errors += 1
-        else:
-            self.warnings += 1
+        self._count((issue,))
         return True
+
+    def _count(self, issues: Iterable[Issue]) -> None:
+        """Count issues that the selection wants, errors and warnings."""
+        for issue in issues:
+            if issue.severity is Severity.ERROR:
+                self.errors += 1
+            else:
+                self.warnings += 1
 
     def check(self, item: Item) -> Outcome:
         """Run the record rules on one item; the collection rules keep its summary."""
+        issues = self.issues(item)
+        seq = self.records - 1
+        last = self._last
+        if last is not None and last[0] == seq:
+            return Outcome(*last)
+        return Outcome(seq, item, issues, None, False)
+
+    def issues(self, item: Item) -> list[Issue]:
+        """:meth:`check`'s ``issues`` alone, for a caller that needs nothing else of it.
+
+        The same run (counts, collection rules) as :meth:`check`, without making an
+        :class:`Outcome`: ``sistercity validate`` checks so. (Of a record that the quick check
+        vouches for, the outcome says no more than its issues: ``seq`` the last, no agreement,
+        not invalid, nothing kept; of any other, what it says more is kept for :meth:`check`
+        until the next record.)
+        """
         seq = self.records
         self.records += 1
         if item.issue is not None:
             self._invalid.add(seq)
             issue = item.locate(item.issue)
-            return Outcome(seq, item, [issue] if self._keep(issue) else [], None, True)
+            issues = [issue] if self._keep(issue) else []
+            self._last = (seq, item, issues, None, True, None)
+            return issues
         if not self._build:
             if self._memo is not None:
                 return self._recall(seq, item, self._memo)
             # most records: the quick check vouches for them (warnings at most)
             quick = quick_check(item.raw, self.today, item.file, item.line, item.index)
             if quick is not None:
-                warnings, quick_summary = quick  # located already
-                issues = [i for i in warnings if self._keep(i)] if warnings else []
+                warnings, quick_summary = quick  # located already, a list of this call's own
                 if self.collection is not None:
                     self.collection.add_read(quick_summary, item.file, item.line, item.index, seq)
-                return Outcome(seq, item, issues, None, False)
+                if not warnings:
+                    return []
+                if self._everything:
+                    self._count(warnings)
+                    return warnings
+                return [i for i in warnings if self._keep(i)]
         found, agreement, summary = full_check(
             item.raw, self.today, build=self._build, summarise=self.collection is not None
         )
         return self._outcome(seq, item, found, agreement, summary)
 
-    def _recall(self, seq: int, item: Item, memo: RecordMemo) -> Outcome:
-        """:meth:`check` of a readable item through the memo (a run that builds nothing)."""
+    def _recall(self, seq: int, item: Item, memo: RecordMemo) -> list[Issue]:
+        """:meth:`issues` of a readable item through the memo (a run that builds nothing)."""
         kept, found, summary = memo.check(item.raw, item.text)
         return self._outcome(seq, item, found, None, summary, kept)
 
@@ -292,8 +327,11 @@ class Validation:
         agreement: Agreement | None,
         summary: Summary | None,
         kept: PackedRecord | None = None,
-    ) -> Outcome:
-        """The outcome of the record pass's findings on a readable item (the custom rules too)."""
+    ) -> list[Issue]:
+        """The issues of the record pass's findings on a readable item (the custom rules too).
+
+        What the record's outcome says more is kept for :meth:`check`.
+        """
         if found:
             issues = [_located(i, item) for i in found if self._keep(i)]
             broken = any(i.severity is Severity.ERROR for i in found)
@@ -311,7 +349,8 @@ class Validation:
             self.collection.add_read(summary, item.file, item.line, item.index, seq)
         if broken:
             self._invalid.add(seq)
-        return Outcome(seq, item, issues, agreement, broken, kept)
+        self._last = (seq, item, issues, agreement, broken, kept)
+        return issues
 
     def check_agreement(self, agreement: Agreement, ref: RecordRef) -> list[Issue]:
         """Run the record rules on a constructed agreement (a ``Registry`` member).
@@ -397,19 +436,16 @@ class Validation:
 def _located(issue: Issue, item: Item) -> Issue:
     """``item.locate(issue)``, without ``attrs.evolve``'s cost: every field is known good."""
     rid = item.id
-    return checked(  # type: ignore[no-any-return]
-        Issue,
-        (
-            issue.rule,
-            issue.severity,
-            issue.message,
-            issue.path,
-            issue.id if rid is None else rid,
-            item.file if item.file is not None else issue.file,
-            item.line if item.line is not None else issue.line,
-            item.index if item.index is not None else issue.index,
-            issue.records,
-        ),
+    return new_issue(
+        issue.rule,
+        issue.severity,
+        issue.message,
+        issue.path,
+        issue.id if rid is None else rid,
+        item.file if item.file is not None else issue.file,
+        item.line if item.line is not None else issue.line,
+        item.index if item.index is not None else issue.index,
+        issue.records,
     )
 
 

@@ -134,15 +134,19 @@ class _Validation:
             entry["records"] = self.run.records - before
 
     def check(self, items: Iterable[recordio.Item]) -> None:
-        check, progress = self.run.check, self.progress
-        report_issue, report_record = self.reporter.issue, self.reporter.record
+        """Check the items, reporting as it goes: each item is done with before the next."""
+        run, reporter = self.run, self.reporter
+        issues, report_issue = run.issues, reporter.issue
+        report_record = reporter.record if reporter.records else None
+        tick = self.progress.tick if self.progress.enabled else None
         for item in items:
-            outcome = check(item)
-            if progress.enabled:
-                progress.tick(outcome.seq + 1)
-            for issue in outcome.issues:
+            found = issues(item)
+            if tick is not None:
+                tick(run.records)
+            for issue in found:
                 report_issue(issue)
-            report_record(outcome)
+            if report_record is not None:
+                report_record(run.records - 1, item)
 
     def finish(self) -> int:
         self.progress.done()

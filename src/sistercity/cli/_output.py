@@ -10,9 +10,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
+from .._read import Item
 from .._report import Issue, RecordRef, Severity, SisterCityError
 from .._text import printable, xml_text
-from ..validation import Outcome
 
 #: Show progress on a terminal once a run has taken this long (seconds).
 PROGRESS_AFTER: Final = 1.0
@@ -184,6 +184,9 @@ class Reporter:
     One subclass per ``--format``; none keeps the issues in memory.
     """
 
+    #: Whether :meth:`record` does anything (else the caller need not call it).
+    records: bool = False
+
     def __init__(self, out: IO[str], locator: Locator) -> None:
         self.out = out
         self.locator = locator
@@ -191,8 +194,8 @@ class Reporter:
     def issue(self, issue: Issue) -> None:
         """Report one issue."""
 
-    def record(self, outcome: Outcome) -> None:
-        """Report one record checked (its issues are reported through :meth:`issue`)."""
+    def record(self, seq: int, item: Item) -> None:
+        """Report record ``seq`` of the run, checked (its issues went to :meth:`issue`)."""
 
     def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
         """Write what ends the report."""
@@ -265,6 +268,8 @@ class JunitReporter(Reporter):
     the end, join the failures of the records they name.
     """
 
+    records = True
+
     def __init__(self, out: IO[str], locator: Locator, *, strict: bool = False) -> None:
         super().__init__(out, locator)
         self.strict = strict
@@ -283,9 +288,8 @@ class JunitReporter(Reporter):
         else:
             self.current.append(failure)
 
-    def record(self, outcome: Outcome) -> None:
-        item = outcome.item
-        row = [outcome.seq, item.file, item.line, item.index, item.id, self.current]
+    def record(self, seq: int, item: Item) -> None:
+        row = [seq, item.file, item.line, item.index, item.id, self.current]
         self.spool.write(_json(row) + b"\n")
         self.current = []
 
