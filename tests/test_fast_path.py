@@ -34,6 +34,7 @@ from sistercity import (
     FormerName,
     InvalidAgreement,
     _fields,
+    _record,
     to_dict,
     validation,
 )
@@ -215,6 +216,39 @@ def test_the_pass_reads_a_date_as_partial_date_does(text: str) -> None:
     assert again is not None and again[:2] == dated[:2] and again[2] is expected
 
 
+class _Quiet(str):
+    """A str subclass that reads as its text: by_text words it afresh (never from memory)."""
+
+
+class _Loud(str):
+    """A str subclass that shows itself otherwise: its words must not be taken from memory."""
+
+    def __repr__(self) -> str:
+        return str.__repr__(self).upper()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=8)
+    | st.sampled_from(["reasn", "Twinning", "sister city", "twining", "x" * 101, "y" * 100]),
+    st.sampled_from([AGREEMENT_KEYS, PARTY_KEYS, EVENT_KEYS, FORMER_NAME_KEYS]),
+)
+def test_remembered_words_are_the_words(text: str, fields: tuple[str, ...]) -> None:
+    """The words of an unknown key and of an invalid kind are remembered by text (by_text);
+    asked again, or for another object's fields, they are the words made afresh, and a str
+    subclass that shows itself otherwise gets its own."""
+    for known in (frozenset(fields), frozenset(AGREEMENT_KEYS)):
+        fresh = _fields._unknown_key(_Quiet(text), known)
+        assert _fields._unknown_key(text, known) == fresh
+        assert _fields._unknown_key(text, known) == fresh
+        assert _fields._unknown_key(_Loud(text), known) == fresh.replace(
+            repr(text), repr(text).upper(), 1
+        )
+    fresh = _record._invalid_kind(_Quiet(text))
+    assert _record._invalid_kind(text) == fresh
+    assert _record._invalid_kind(text) == fresh
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(max_size=6)
@@ -349,6 +383,22 @@ def test_a_null_field_or_an_extension_key_changes_no_issue(raw: Any, data: Any) 
     issues, _, summary = full_check(raw, TODAY)
     target[key] = 1 if key == "x-probe" else None
     assert full_check(raw, TODAY)[::2] == (issues, summary)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(records(), broken_cases().map(lambda case: case.record), mutated()),
+    st.sampled_from([("a.jsonl", 3, 2), (None, None, 7), ("-", None, None)]),
+)
+def test_the_full_pass_locates_its_issues_as_they_would_be_located(
+    raw: Any, where: tuple[str | None, int | None, int | None]
+) -> None:
+    """Given where the record was read, the full pass makes its issues located there (as the
+    quick check does): the issues that locating the unlocated ones makes."""
+    file, line, index = where
+    issues, _, summary = full_check(raw, TODAY)
+    located = [issue.located(file=file, line=line, index=index) for issue in issues]
+    assert full_check(raw, TODAY, file, line, index)[::2] == (located, summary)
 
 
 def _plain(value: Any) -> bool:

@@ -182,8 +182,8 @@ class Agreement:
             code = EVENT_CODES.get(kind)
             if code is not None:  # not in the vocabulary (no constructed event is): skipped
                 steps.append((code, -1 if actor is None else actor, has_by))
-        walked = walk(len(parties), steps)
-        return walked[-1][0] if walked else Status.UNKNOWN
+        statuses, _ = walk(len(parties), steps)
+        return statuses[-1] if statuses else Status.UNKNOWN
 
     @property
     def status(self) -> Status:

@@ -414,9 +414,13 @@ def _closest(value: str, choices: tuple[str, ...]) -> str | None:
 
 
 class FieldCheck:
-    """State of one pass over one raw record."""
+    """State of one pass over one raw record.
 
-    __slots__ = ("build", "errors", "issues", "rid", "today")
+    Its issues are located at ``file``, ``line`` and ``index`` (where the record was read)
+    when they are set.
+    """
+
+    __slots__ = ("build", "errors", "file", "index", "issues", "line", "rid", "today")
 
     def __init__(self, today: dt.date | None, *, build: bool = True) -> None:
         self.issues: list[Issue] = []
@@ -425,12 +429,17 @@ class FieldCheck:
         self.today = today
         # whether to build model objects from the parts that pass (a check-only run does not)
         self.build = build
+        self.file: str | None = None
+        self.line: int | None = None
+        self.index: int | None = None
 
     def add(self, rule: str, path: str, message: str) -> None:
         severity = severity_of(rule)
         if severity is ERROR:
             self.errors += 1
-        self.issues.append(new_issue(rule, severity, message, path, self.rid, None, None, None))
+        self.issues.append(
+            new_issue(rule, severity, message, path, self.rid, self.file, self.line, self.index)
+        )
 
     def wrong_type(self, path: str, field: str, expected: str, value: object) -> None:
         self.add(
@@ -711,9 +720,12 @@ class FieldCheck:
         names: tuple[str, ...] = ()
         if isinstance(name, str):
             nfc = name if name.isascii() else unicodedata.normalize("NFC", name)  # ASCII is NFC
-            names = (nfc, f"{nfc} ({country_raw})") if isinstance(country_raw, str) else (nfc,)
-            if isinstance(wikidata, str):
-                names += (wikidata,)
+            if not isinstance(country_raw, str):
+                names = (nfc, wikidata) if isinstance(wikidata, str) else (nfc,)
+            elif isinstance(wikidata, str):
+                names = (nfc, f"{nfc} ({country_raw})", wikidata)
+            else:
+                names = (nfc, f"{nfc} ({country_raw})")
         if self.errors != before or former is None or not self.build:
             return None, key, names
         assert isinstance(name, str) and country is not None

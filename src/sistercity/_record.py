@@ -159,14 +159,23 @@ def check_and_summarise(
 
 
 def full_check(
-    raw: object, today: dt.date, *, build: bool = False, summarise: bool = True
+    raw: object,
+    today: dt.date,
+    file: str | None = None,
+    line: int | None = None,
+    index: int | None = None,
+    *,
+    build: bool = False,
+    summarise: bool = True,
 ) -> tuple[list[Issue], Agreement | None, Summary | None]:
     """:func:`check_and_summarise` without :func:`quick_check`: the definition of the rules.
 
     Every issue is worded here; :func:`quick_check` only vouches for the records that this
-    finds no error in.
+    finds no error in. The issues are located at ``file``, ``line`` and ``index`` when they
+    are given, as :func:`quick_check`'s are (so that a caller need not remake them located).
     """
     check = FieldCheck(today, build=build)
+    check.file, check.line, check.index = file, line, index
     if type(raw) is not dict and not isinstance(raw, Mapping):
         check.wrong_type("$", "record", "a JSON object", raw)
         return check.issues, None, None
@@ -211,18 +220,18 @@ def full_check(
         kind = _KINDS[kind_raw]
     else:
         check.add("invalid-kind", "$.kind", _invalid_kind(kind_raw))
-    term = check.text(term_raw, "term", "$")
-    notes = check.text(notes_raw, "notes", "$")
+    term = None if term_raw is None else check.text(term_raw, "term", "$")
+    notes = None if notes_raw is None else check.text(notes_raw, "notes", "$")
     # sources
     sources: list[str] = []
     if sources_raw is not None:
         if not isinstance(sources_raw, _ARRAY):
             check.wrong_type("$.sources", "sources", "an array of strings", sources_raw)
         else:
-            for index, source in enumerate(sources_raw):
+            for at, source in enumerate(sources_raw):
                 if not isinstance(source, str):
-                    check.wrong_type(f"$.sources[{index}]", "sources", "strings", source)
-                elif source.isascii() or check.unicode_ok(source, f"$.sources[{index}]", "sources"):
+                    check.wrong_type(f"$.sources[{at}]", "sources", "strings", source)
+                elif source.isascii() or check.unicode_ok(source, f"$.sources[{at}]", "sources"):
                     sources.append(source)
     # supersedes
     if supersedes is not None:
@@ -238,8 +247,8 @@ def full_check(
     # parties
     cities: list[City | None] = []
     party_keys: list[PlaceKey] = []
-    # whether the agreement is active after each event the lifecycle accepts (for the summary)
-    active_after: list[bool] = []
+    # the status after each event the lifecycle steps (for the summary)
+    statuses: list[Status] = []
     names: list[tuple[str, ...]] = []
     # what the lifecycle's messages call each party (Machine's labels)
     labels: list[str] = []
@@ -250,8 +259,8 @@ def full_check(
     else:
         seen: dict[PlaceKey, int] = {}
         paths = _part_paths("parties", len(parties_raw))
-        for index, party_raw in enumerate(parties_raw):
-            path = paths[index]
+        for at, party_raw in enumerate(parties_raw):
+            path = paths[at]
             city, key, party_names = check.party(party_raw, path)
             if key is not None:
                 party_keys.append(key)
@@ -259,13 +268,12 @@ def full_check(
             names.append(party_names)
             labels.append(party_names[0] if party_names else "")
             if key is not None:
-                first = seen.setdefault(key, index)
-                if first != index:
+                first = seen.setdefault(key, at)
+                if first != at:
                     check.add(
                         "duplicate-party",
                         path,
-                        f"party {index} is the same place as party {first} "
-                        f"(identity {key_text(key)})",
+                        f"party {at} is the same place as party {first} (identity {key_text(key)})",
                     )
         if len(parties_raw) < 2:
             check.add(
@@ -289,8 +297,8 @@ def full_check(
     latest_start_at = -1
     today_day = today.toordinal()
     paths = _part_paths("events", len(events_raw) if events_raw is not None else 0)
-    for index, event_raw in enumerate(events_raw or ()):
-        base = paths[index]
+    for at, event_raw in enumerate(events_raw or ()):
+        base = paths[at]
         parts, kind_e, date = check.event(event_raw, base)
         if parts is None:
             continue
@@ -323,11 +331,11 @@ def full_check(
                 check.add(
                     "events-out-of-order",
                     f"{base}.date",
-                    f"event {index} ({shown}) is definitely before event "
+                    f"event {at} ({shown}) is definitely before event "
                     f"{latest_start_at}, listed earlier; list events in date order",
                 )
             if earliest > latest_start:
-                latest_start, latest_start_at = earliest, index
+                latest_start, latest_start_at = earliest, at
             if decided is not None and latest < decided[0]:
                 check.add(
                     "decided-after-effective",
@@ -349,12 +357,9 @@ def full_check(
         # With no parties at all, too-few-parties says it; the lifecycle has no one to act.
         # the lifecycle machine of ``replay``: an event outside the vocabulary is skipped, an
         # invalid one is reported and changes nothing
-        walked = walk(len(parties_raw), steps, labels)
-        for (status, refused), base in zip(walked, stepped, strict=True):
-            if refused is None:
-                active_after.append(status is _ACTIVE)
-            else:
-                check.add(refused[0], f"{base}.type", refused[1])
+        statuses, refused = walk(len(parties_raw), steps, labels)
+        for at, rule, message in refused:
+            check.add(rule, f"{stepped[at]}.type", message)
     # A 'sources' of the wrong type is malformed-record already; missing-source would repeat it.
     sources_given = sources_raw is not None and not (
         isinstance(sources_raw, _ARRAY) and not sources_raw
@@ -367,7 +372,7 @@ def full_check(
     summary: Summary | None = None
     if summarise:
         summary = _summary(
-            rid, kind, party_keys, parties_raw, event_parts, active_after, supersedes, today
+            rid, kind, party_keys, parties_raw, event_parts, statuses, supersedes, today
         )
     if not build:
         return check.issues, None, summary
@@ -395,7 +400,7 @@ def _summary(
     keys: list[PlaceKey],
     parties_raw: Any,
     event_parts: list[tuple[EventType, Dated | None, str | None, EventParts]],
-    active_after: list[bool],
+    statuses: list[Status],
     supersedes: str | None,
     today: dt.date | None,
 ) -> Summary:
@@ -414,7 +419,7 @@ def _summary(
     start, end = period(types, earliest, latest)
     now = (dt.date.today() if today is None else today).toordinal()
     last = last_known(latest, now, now)
-    active = last >= 0 and active_after[last]
+    active = last >= 0 and statuses[last] is _ACTIVE
     return (rid, kind, tuple(keys), tuple(place_ids), start, end, supersedes, active)
 
 
