@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sistercity as sc
@@ -35,9 +35,11 @@ from sistercity import (
     InvalidAgreement,
     _fields,
     _record,
+    cli,
     to_dict,
     validation,
 )
+from sistercity import io as recordio
 from sistercity._catalogue import RuleSelection
 from sistercity._dates import InvalidDate, PartialDate, ordinals
 from sistercity._fields import (
@@ -49,6 +51,7 @@ from sistercity._fields import (
 from sistercity._read import Item
 from sistercity._record import check_record, full_check, quick_check
 from sistercity._report import Issue, RecordRef, Severity
+from sistercity.cli import _args as cli_args
 from sistercity.strategies import broken_cases, broken_records, partial_dates, records
 from sistercity.validation import PackedRecord, RecordMemo, Validation
 
@@ -857,3 +860,41 @@ _refs = st.builds(
 )
 def test_an_issue_located_in_line_is_the_issue_the_item_locates(issue: Issue, item: Item) -> None:
     assert validation._located(issue, item) == item.locate(issue)
+
+
+_BAD = st.sampled_from([b"{", b"[1, 2]", b'{"id": "d", "id": "d"}', b"\xff", b"null"])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        records() | broken_records().map(lambda case: case[1]) | mutated() | _BAD, max_size=8
+    ),
+    fmt=st.sampled_from(["json", "text", "github", "junit"]),
+    options=st.sampled_from([[], ["--no-collection"], ["--ignore", "missing-source"]]),
+)
+def test_validate_reports_the_same_with_one_shared_item(
+    lines: list[Any],
+    fmt: str,
+    options: list[str],
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``validate`` reads the readable records of a JSON Lines file into one reused
+    :class:`Item` (``read_shared``): nothing in the loop, the reporters or the collection rules
+    may keep an item past its record. Its report, in every format, is the one it gives when
+    each record has an item of its own; each record comes twice, so that the collection rules
+    name earlier records."""
+    texts = [line if isinstance(line, bytes) else _line(line) for line in lines]
+    data = b"\n".join(text for text in texts if text is not None)
+    path = tmp_path_factory.mktemp("shared") / "records.jsonl"
+    path.write_bytes(data + b"\n" + data)
+    argv = ["validate", "--format", fmt, "--today", TODAY.isoformat(), *options, str(path)]
+
+    shared = cli.main(argv), capsys.readouterr()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli_args, "read_shared", recordio.read)  # an item per record
+        own = cli.main(argv), capsys.readouterr()
+    assert shared == own

@@ -310,9 +310,15 @@ class Validation:
                     return warnings
                 return [i for i in warnings if self._keep(i)]
         found, agreement, summary = full_check(
-            item.raw, self.today, build=self._build, summarise=self.collection is not None
-        )
-        return self._outcome(seq, item, found, agreement, summary)
+            item.raw,
+            self.today,
+            item.file,
+            item.line,
+            item.index,
+            build=self._build,
+            summarise=self.collection is not None,
+        )  # its issues located already, as the quick check's are
+        return self._outcome(seq, item, found, agreement, summary, located=True)
 
     def _recall(self, seq: int, item: Item, memo: RecordMemo) -> list[Issue]:
         """:meth:`issues` of a readable item through the memo (a run that builds nothing)."""
@@ -327,13 +333,22 @@ class Validation:
         agreement: Agreement | None,
         summary: Summary | None,
         kept: PackedRecord | None = None,
+        *,
+        located: bool = False,
     ) -> list[Issue]:
         """The issues of the record pass's findings on a readable item (the custom rules too).
 
-        What the record's outcome says more is kept for :meth:`check`.
+        ``located``: ``found`` is located at the item already (:func:`full_check` was told where
+        it was read). What the record's outcome says more is kept for :meth:`check`.
         """
         if found:
-            issues = [_located(i, item) for i in found if self._keep(i)]
+            if located and self._everything:
+                self._count(found)
+                issues = found
+            elif located:
+                issues = [i for i in found if self._keep(i)]
+            else:
+                issues = [_located(i, item) for i in found if self._keep(i)]
             broken = any(i.severity is Severity.ERROR for i in found)
         else:  # most records
             issues, broken = [], False
