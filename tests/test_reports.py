@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
-import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +14,6 @@ from hypothesis import strategies as st
 import sistercity as sc
 from sistercity import cli
 from sistercity import io as recordio
-from sistercity.cli import _output
 from sistercity.strategies import broken_records, records
 
 TODAY = "2026-06-30"
@@ -146,47 +142,6 @@ def test_validate_file_and_the_json_report_agree(
     ]
     assert document["summary"] == dict(report.summary)
     assert report.summary["invalid"] == 4  # {} and b are broken; both a's share an id
-
-
-_texts = st.text(
-    st.sampled_from(["a", '"', "\\", "\n", "\x00", "é", "\u2028", "\udcff"]), max_size=3
-)
-_issues = st.builds(
-    sc.Issue,
-    rule=st.sampled_from(["missing-reason", "invalid-date"]),
-    severity=st.sampled_from(sc.Severity),
-    message=st.sampled_from(["m", "say 'x'"]) | _texts,
-    path=st.sampled_from(["$", "$.events[0]"]),
-    id=st.none() | st.sampled_from(["a", "b"]) | _texts,
-    file=st.none() | st.sampled_from(["a.jsonl", "b\udcff.jsonl"]) | _texts,
-    line=st.none() | st.integers(0, 2**40),
-    index=st.none() | st.integers(0, 2**40),
-    records=st.lists(
-        st.builds(sc.RecordRef, id=st.none() | _texts, file=st.none() | _texts), max_size=2
-    ).map(tuple),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_issues, max_size=10), st.integers(1, 3))
-def test_the_json_report_writes_each_issue_as_its_json_form(
-    issues: list[sc.Issue], kept: int
-) -> None:
-    """The report keeps the text of issues' first fields (at most ``kept`` of them here) to
-    write the next alike: each issue is still written as :func:`issue_json` indented."""
-    out = io.StringIO()
-    with mock.patch.object(_output, "_HEADS", kept):
-        reporter = _output.JsonReporter(out, _output.Locator())
-        for issue in issues:
-            reporter.issue(issue)
-            assert len(reporter._heads) <= kept  # memory stays flat
-    bodies = [
-        _output._json(_output.issue_json(issue), orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
-        for issue in issues
-    ]
-    assert out.getvalue() == '{\n  "issues": [' + "".join(
-        (",\n    " if n else "\n    ") + body.decode() for n, body in enumerate(bodies)
-    )
 
 
 # ---- GitHub annotations ------------------------------------------------------------------------

@@ -211,63 +211,18 @@ class TextReporter(Reporter):
         write(self.out, summary_line(summary) + "\n")
 
 
-def _issue_text(issue: Issue) -> str:
-    """An issue as the JSON report writes it: :func:`issue_json`, indented in the array."""
-    return _json(issue_json(issue), orjson.OPT_INDENT_2).replace(b"\n", b"\n    ").decode()
-
-
-#: Where the text of an issue's ``id`` starts in :func:`_issue_text`, after its rule, severity,
-#: message and path (a line break is always JSON's, never a string's)
-_ID_KEY: Final = '\n      "id": '
-#: How many texts of the fields before ``id`` a JSON report keeps, for the issues that repeat them
-_HEADS: Final = 512
-#: The types of ``line`` and ``index`` that JSON writes as ``str()`` does (``None`` aside)
-_WHOLE: Final = (int, type(None))
-
-
 class JsonReporter(Reporter):
-    """One JSON document: ``issues`` written as they are found, then ``summary`` and ``files``.
-
-    Most issues repeat the rule, severity, message and path of one before (``missing-source``,
-    at ``$``): the text of those four fields is kept (of a few hundred issues at most), and only
-    the ``id``, ``file``, ``line`` and ``index`` are written anew, for a third of the cost.
-    """
+    """One JSON document: ``issues`` written as they are found, then ``summary`` and ``files``."""
 
     def __init__(self, out: IO[str], locator: Locator) -> None:
         super().__init__(out, locator)
         self.count = 0
-        self._heads: dict[tuple[str, Severity, str, str], str] = {}
-        self._file: tuple[str | None, str] = (None, "null")  # the last file and its JSON text
         write(out, '{\n  "issues": [')
 
     def issue(self, issue: Issue) -> None:
-        write(self.out, (",\n    " if self.count else "\n    ") + self._text(issue))
+        body = _json(issue_json(issue), orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        write(self.out, (",\n    " if self.count else "\n    ") + body.decode())
         self.count += 1
-
-    def _text(self, issue: Issue) -> str:
-        """:func:`_issue_text`, from the kept text of the fields before ``id`` when it can."""
-        line, index = issue.line, issue.index
-        if issue.records or type(line) not in _WHOLE or type(index) not in _WHOLE:
-            return _issue_text(issue)
-        key = (issue.rule, issue.severity, issue.message, issue.path)
-        head = self._heads.get(key)
-        if head is None:
-            text = _issue_text(issue)
-            if len(self._heads) >= _HEADS:
-                self._heads.clear()
-            self._heads[key] = text[: text.rindex(_ID_KEY)]
-            return text
-        file = issue.file
-        if file is not self._file[0]:
-            self._file = (file, _json(file).decode())
-        rid = issue.id
-        return (
-            f"{head}{_ID_KEY}{'null' if rid is None else _json(rid).decode()},\n"
-            f'      "file": {self._file[1]},\n'
-            f'      "line": {"null" if line is None else line},\n'
-            f'      "index": {"null" if index is None else index},\n'
-            '      "records": []\n    }'
-        )
 
     def finish(self, summary: Mapping[str, int], files: Sequence[Mapping[str, Any]]) -> None:
         tail = {"summary": dict(summary), "files": list(files)}
