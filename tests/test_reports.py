@@ -144,6 +144,36 @@ def test_validate_file_and_the_json_report_agree(
     assert report.summary["invalid"] == 4  # {} and b are broken; both a's share an id
 
 
+_ODD_MESSAGES: list[Any] = [1, True, 1.0, ["a", "b"], {"k": None}, 2**63 - 1]
+
+
+@pytest.fixture
+def odd_message_rule() -> Any:
+    """A custom rule whose messages are not text, one a record (``Issue`` takes any value)."""
+
+    @sc.record_rule("odd-message", severity="warning", summary="a test rule")
+    def check(agreement: sc.Agreement) -> Any:
+        yield "$.id", _ODD_MESSAGES[int(agreement.id)]
+
+    yield check
+    sc.unregister_rule("odd-message")
+
+
+@pytest.mark.usefixtures("odd_message_rule")
+def test_the_json_report_writes_each_custom_message_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Equal-comparing values (1, True, 1.0) stay apart, and unhashable ones do not crash: a
+    report written from a cache keyed by the values got both wrong."""
+    items = [link(str(n)) for n in range(len(_ODD_MESSAGES))]
+    source = jsonl(tmp_path / "in.jsonl", items)
+    code, out, err = call(capsys, "validate", "--format", "json", "--today", TODAY, source)
+    assert code == 0, err
+    found = [i["message"] for i in json.loads(out)["issues"] if i["rule"] == "odd-message"]
+    assert found == _ODD_MESSAGES
+    assert [type(m) for m in found[:3]] == [int, bool, float]
+
+
 # ---- GitHub annotations ------------------------------------------------------------------------
 
 
