@@ -18,6 +18,8 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime as dt
+import io as stdio
+import sys
 import unicodedata
 from typing import Any
 
@@ -397,10 +399,12 @@ def test_the_full_pass_locates_its_issues_as_they_would_be_located(
     raw: Any, where: tuple[str | None, int | None, int | None]
 ) -> None:
     """Given where the record was read, the full pass makes its issues located there (as the
-    quick check does): the issues that locating the unlocated ones makes."""
+    quick check does): the issues that ``Item.locate``, the definition of locating an issue
+    (file, line, index and the record's id), makes of the unlocated ones."""
     file, line, index = where
     issues, _, summary = full_check(raw, TODAY)
-    located = [issue.located(file=file, line=line, index=index) for issue in issues]
+    rid = Item(raw, "any", None, None).id  # what Item.locate gives: the record id, if a string
+    located = [issue.located(file=file, line=line, index=index, id=rid) for issue in issues]
     assert full_check(raw, TODAY, file, line, index)[::2] == (located, summary)
 
 
@@ -873,12 +877,16 @@ _BAD = st.sampled_from([b"{", b"[1, 2]", b'{"id": "d", "id": "d"}', b"\xff", b"n
         records() | broken_records().map(lambda case: case[1]) | mutated() | _BAD, max_size=8
     ),
     fmt=st.sampled_from(["json", "text", "github", "junit"]),
-    options=st.sampled_from([[], ["--no-collection"], ["--ignore", "missing-source"]]),
+    options=st.sampled_from(
+        [[], ["--no-collection"], ["--ignore", "missing-source"], ["--strict"]]
+    ),
+    inputs=st.sampled_from(["one file", "two files", "stdin and a file"]),
 )
 def test_validate_reports_the_same_with_one_shared_item(
     lines: list[Any],
     fmt: str,
     options: list[str],
+    inputs: str,
     tmp_path_factory: pytest.TempPathFactory,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -886,15 +894,29 @@ def test_validate_reports_the_same_with_one_shared_item(
     :class:`Item` (``read_shared``): nothing in the loop, the reporters or the collection rules
     may keep an item past its record. Its report, in every format, is the one it gives when
     each record has an item of its own; each record comes twice, so that the collection rules
-    name earlier records."""
+    name earlier records, and a second input (a file, or standard input first) comes in the
+    other order."""
     texts = [line if isinstance(line, bytes) else _line(line) for line in lines]
     data = b"\n".join(text for text in texts if text is not None)
-    path = tmp_path_factory.mktemp("shared") / "records.jsonl"
+    folder = tmp_path_factory.mktemp("shared")
+    path = folder / "records.jsonl"
     path.write_bytes(data + b"\n" + data)
-    argv = ["validate", "--format", fmt, "--today", TODAY.isoformat(), *options, str(path)]
+    other = folder / "other.jsonl"
+    other.write_bytes(b"\n".join(text for text in reversed(texts) if text is not None))
+    paths = {
+        "one file": [str(path)],
+        "two files": [str(path), str(other)],
+        "stdin and a file": ["-", str(path)],
+    }[inputs]
+    argv = ["validate", "--format", fmt, "--today", TODAY.isoformat(), *options, *paths]
 
-    shared = cli.main(argv), capsys.readouterr()
+    def run(patch: pytest.MonkeyPatch) -> tuple[int, Any]:
+        stdin = stdio.TextIOWrapper(stdio.BytesIO(other.read_bytes()), encoding="utf-8")
+        patch.setattr(sys, "stdin", stdin)
+        return cli.main(argv), capsys.readouterr()
+
     with pytest.MonkeyPatch.context() as patch:
+        shared = run(patch)
         patch.setattr(cli_args, "read_shared", recordio.read)  # an item per record
-        own = cli.main(argv), capsys.readouterr()
+        own = run(patch)
     assert shared == own
