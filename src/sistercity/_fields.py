@@ -23,7 +23,7 @@ import pycountry
 from ._agreements import Event
 from ._catalogue import severity_of
 from ._dates import PartialDate, ordinals, parse_lenient
-from ._identity import PlaceKey, name_key
+from ._identity import WIKIDATA_ID, PlaceKey, name_key
 from ._places import City, FormerName, freeze_extensions
 from ._report import Issue, Severity
 from ._trusted import checked, new_issue
@@ -56,7 +56,7 @@ _HISTORIC_COUNTRIES: Final = (
 )
 # ISO 3166/MA "exceptionally reserved" codes that people write for a country.
 _RESERVED: Final = {"UK": "GB", "EL": "GR"}
-_WIKIDATA: Final = re.compile(r"Q[1-9][0-9]*")
+_WIKIDATA: Final = WIKIDATA_ID
 _COUNTRY_FORM: Final = re.compile(r"[A-Z]{2}")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE: Final = re.compile(r"\s")

@@ -19,6 +19,7 @@ from typing import Final, Protocol, TypeAlias
 from ._report import SisterCityError
 
 __all__ = [
+    "WIKIDATA_ID",
     "AmbiguousPlace",
     "PlaceKey",
     "PlaceRef",
@@ -36,7 +37,11 @@ __all__ = [
 #: ``(country, subdivision, level, normalised name)``.
 PlaceKey: TypeAlias = str | tuple[str, str | None, str, str]
 
-_PLACE_ID: Final = re.compile(r"Q[1-9][0-9]*|geonames:[1-9][0-9]*")
+#: A Wikidata item id (QID), the record format's ``wikidata`` (SPEC §4): ``Q`` and a number
+#: without leading zeros. The one definition: the field check, place ids and the JSON Schema
+#: read it from here.
+WIKIDATA_ID: Final = re.compile(r"Q[1-9][0-9]*")
+_PLACE_ID: Final = re.compile(rf"{WIKIDATA_ID.pattern}|geonames:[1-9][0-9]*")
 
 
 class _Party(Protocol):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
+from ._identity import WIKIDATA_ID
 from ._vocab import AgreementKind, EventType, PlaceLevel
 
 __all__ = ["SCHEMA", "WHITE_SPACE", "schema"]
@@ -118,7 +119,7 @@ SCHEMA: Final[dict[str, Any]] = {
                     }
                 ),
                 "level": _optional({"enum": [level.value for level in PlaceLevel]}),
-                "wikidata": _optional({"type": "string", "pattern": "^Q[1-9][0-9]*$"}),
+                "wikidata": _optional({"type": "string", "pattern": f"^{WIKIDATA_ID.pattern}$"}),
                 "geonames": _optional({"type": "integer", "minimum": 1, "maximum": _INT64_MAX}),
                 "former_names": _optional(
                     {"type": "array", "items": {"$ref": "#/$defs/formerName"}}

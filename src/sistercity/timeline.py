@@ -31,7 +31,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
@@ -52,7 +51,6 @@ _BAR: Final = 16.0
 _TOP: Final = 56.0
 _PAD: Final = 16.0
 _CHAR: Final = 7.2
-_WIKIDATA: Final = re.compile(r"Q[1-9][0-9]*")
 _SHOWN: Final = (Status.PROPOSED, Status.ACTIVE, Status.SUSPENDED, Status.ENDED)
 
 
