@@ -24,7 +24,6 @@ import codecs
 import contextlib
 import errno
 import os
-import secrets
 import shutil
 import stat
 import sys
@@ -140,6 +139,10 @@ class Output:
 
     def _temporary(self) -> IO[bytes]:
         assert self._target is not None
+        # imported here, not at the top: it loads OpenSSL's hashes, which a run that writes no
+        # file (most of them) does not need
+        import secrets
+
         folder, name = os.path.split(self._target)
         while True:
             # the name is kept before the file exists, so that an interruption right after the

@@ -6,7 +6,6 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from typing import IO, Any, Final
-from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
@@ -271,8 +270,14 @@ class JunitReporter(Reporter):
     records = True
 
     def __init__(self, out: IO[str], locator: Locator, *, strict: bool = False) -> None:
+        # imported here, not at the top: it pulls in urllib.request, http.client and ssl, a
+        # tenth of the start-up of every other command
+        from xml.sax.saxutils import escape, quoteattr
+
         super().__init__(out, locator)
         self.strict = strict
+        self._escape = escape
+        self._quoteattr = quoteattr
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish
         self.current: list[list[str]] = []
         self.late: dict[int, list[list[str]]] = {}
@@ -321,7 +326,8 @@ class JunitReporter(Reporter):
 
     def _testcase(self, classname: str, name: str, failures: list[list[str]]) -> None:
         """One ``testcase`` element, with a ``failure`` for each ``[rule, path, message]``."""
-        head = f"    <testcase classname={_attr(classname)} name={_attr(name)}"
+        attr = self._attr
+        head = f"    <testcase classname={attr(classname)} name={attr(name)}"
         if not failures:
             write(self.out, head + "/>\n")
             return
@@ -330,14 +336,14 @@ class JunitReporter(Reporter):
             text = f"{path}: {message}"
             write(
                 self.out,
-                f"      <failure type={_attr(rule)} message={_attr(text)}>"
-                f"{escape(xml_text(text))}</failure>\n",
+                f"      <failure type={attr(rule)} message={attr(text)}>"
+                f"{self._escape(xml_text(text))}</failure>\n",
             )
         write(self.out, "    </testcase>\n")
 
-
-def _attr(text: str) -> str:
-    return quoteattr(xml_text(text))
+    def _attr(self, text: str) -> str:
+        """``text`` as a quoted XML attribute value."""
+        return self._quoteattr(xml_text(text))
 
 
 def reporter(format: str, out: IO[str], locator: Locator, *, strict: bool = False) -> Reporter:
