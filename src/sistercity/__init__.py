@@ -6,7 +6,8 @@ validation to a documented rule catalogue, and serialisation to the record forma
 
 from __future__ import annotations
 
-from types import ModuleType
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
 from . import _construct  # noqa: F401  (installs the construction check)
 from ._agreements import Agreement, AgreementKind, Event, EventType, NotAParty, Status
@@ -22,7 +23,6 @@ from ._catalogue import (
 from ._dates import InvalidDate, PartialDate, Precision, parse_lenient
 from ._identity import AmbiguousPlace, UnknownPlace
 from ._places import City, FormerName, PlaceKey, PlaceLevel
-from ._registry import Registry
 from ._report import (
     InvalidAgreement,
     Issue,
@@ -34,10 +34,13 @@ from ._report import (
 )
 from ._terms import TERMS, kind_for_term
 from ._version import VERSION
-from .compare import Diff, diff
-from .serialization import from_dict, to_dict, validate
-from .statistics import Stats, stats
 from .validation import validate_file, validate_records
+
+if TYPE_CHECKING:
+    from ._registry import Registry
+    from .compare import Diff, diff
+    from .serialization import from_dict, to_dict, validate
+    from .statistics import Stats, stats
 
 __version__ = VERSION
 
@@ -88,10 +91,32 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> ModuleType:
-    """Import ``sistercity.strategies`` on first use: it needs the optional Hypothesis."""
-    if name == "strategies":
-        import importlib
+# Imported on first use (PEP 562), as ``sistercity.strategies`` is (it needs the optional
+# Hypothesis): ``sistercity validate`` needs none of these, and with them came cattrs, the
+# comparison and the chart code, a seventh of its start-up.
+_LAZY: Final = {
+    "Registry": "._registry",
+    "Diff": ".compare",
+    "diff": ".compare",
+    "from_dict": ".serialization",
+    "to_dict": ".serialization",
+    "validate": ".serialization",
+    "Stats": ".statistics",
+    "stats": ".statistics",
+}
 
+
+def __getattr__(name: str) -> Any:
+    """The names of :data:`_LAZY` and ``strategies``, imported on first use."""
+    if name == "strategies":
         return importlib.import_module(".strategies", __name__)
-    raise AttributeError(f"module 'sistercity' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sistercity' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
