@@ -748,3 +748,20 @@ def test_the_command_line_starts_without_what_only_some_commands_need() -> None:
     assert done.stdout.strip() == "[]"
     # and what they give is there when asked for
     assert sc.to_dict is sc.serialization.to_dict and sc.Registry.__name__ == "Registry"
+
+
+class _TerminalInput(stdio.TextIOWrapper):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_reading_a_terminal_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """Given no file at a terminal, a command reads standard input: it says so on stderr,
+    else it waits without a word and looks hung. From a pipe it says nothing."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", _TerminalInput(stdio.BytesIO(b"")))
+        code = cli.main(["validate"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "reading records from standard input" in err
+    assert out == "records: 0, valid: 0, invalid: 0, errors: 0, warnings: 0\n"
+    assert call(capsys, "validate", stdin=b"")[2] == ""

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -579,6 +583,31 @@ def test_an_unknown_rule_id_is_a_usage_error(option: str) -> None:
         RuleSelection.of(**{option: ["no-such-rule"]})
 
 
+@pytest.mark.parametrize("select", ["", ",", " , ", []])
+def test_a_selection_of_no_rule_is_refused(select: str | list[str]) -> None:
+    """An empty ``select`` would report no error at all (an unset ``--select "$RULES"`` in a
+    pipeline): it is refused, and ``--select ''`` is a usage error (status 2)."""
+    with pytest.raises(sc.UnknownRuleError, match="names no rule id"):
+        RuleSelection.of(select)
+    with pytest.raises(sc.UnknownRuleError):
+        sc.validate(record(kind="pact"), select=select)
+    assert RuleSelection.of(None, ignore="").everything  # ignoring nothing is fine
+
+
+def test_an_empty_select_option_is_a_usage_error(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(record(kind="pact")) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "sistercity", "validate", "--select", "", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("sistercity validate: error: select names no rule id")
+
+
 @pytest.fixture
 def needs_term() -> Iterator[str]:
     @sc.record_rule("needs-term", severity="error", summary="an agreement must give its term")
@@ -644,3 +673,20 @@ def test_sources_of_the_wrong_type_is_not_also_missing_source() -> None:
     """SPEC §5: a wrong JSON type is malformed-record; missing-source would repeat it."""
     raw = record(sources="https://example.org/")
     assert found(raw) == [("malformed-record", "$.sources")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "shown"),
+    [
+        (None, "$", "(got null)"),
+        ({**record(), "id": True}, "$.id", "(got boolean true)"),
+        ({**record(), "id": False}, "$.id", "(got boolean false)"),
+        ({**record(), "id": 7}, "$.id", "(got number 7)"),
+        ({**record(), "kind": ["twinning"]}, "$.kind", "(got array ['twinning'])"),
+    ],
+)
+def test_a_wrong_type_is_shown_once_in_json_spelling(raw: Any, path: str, shown: str) -> None:
+    """What was found is named by its JSON type, and null, true and false once, as JSON
+    writes them (it said 'got null None' and 'got boolean True')."""
+    messages = [i.message for i in sc.validate(raw, today=TODAY).issues if i.path == path]
+    assert any(message.endswith(shown) for message in messages), messages

@@ -224,8 +224,18 @@ class RuleSelection:
     def of(
         cls, select: Iterable[str] | str | None = None, ignore: Iterable[str] | str | None = None
     ) -> RuleSelection:
-        """Build a selection, raising :class:`UnknownRuleError` for an unknown id."""
+        """Build a selection, raising :class:`UnknownRuleError` for an unknown id.
+
+        A ``select`` that names no id (``""``, ``","``, ``[]``) is refused the same way: it
+        would report no error at all, which is what an unset variable in ``--select "$RULES"``
+        gives, not what anyone asks for. Leave ``select`` out (``None``) to run every rule.
+        """
         chosen = None if select is None else frozenset(_ids(select))
+        if chosen is not None and not chosen:
+            raise UnknownRuleError(
+                f"select names no rule id (got {select!r}): give at least one, or leave select "
+                "out to check every rule"
+            )
         dropped = frozenset(_ids(ignore)) if ignore is not None else frozenset()
         for rule_id in (chosen or frozenset()) | dropped:
             if rule_id not in _registry:

@@ -328,6 +328,18 @@ _REPR = _ShortRepr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 60, 60, 60
 
 
+def _typed(value: object) -> str:
+    """A value as a message shows what was found: its JSON type, then the value itself.
+
+    ``null``, ``true`` and ``false`` are shown once, in JSON's spelling (not ``null None``).
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {'true' if value else 'false'}"
+    return f"{json_type(value)} {_short(value)}"
+
+
 def _short(value: object) -> str:
     if isinstance(value, list | tuple | dict):
         try:  # repr() raises for an integer past 4,300 digits, even inside a list
@@ -445,7 +457,7 @@ class FieldCheck:
         self.add(
             "malformed-record",
             path,
-            f"{field!r} must be {expected} (got {json_type(value)} {_short(value)})",
+            f"{field!r} must be {expected} (got {_typed(value)})",
         )
 
     def missing(self, path: str, field: str) -> None:

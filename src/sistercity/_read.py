@@ -990,8 +990,9 @@ def _header_problem(header: list[str]) -> str | None:
         seen.add(column)
     if "id" not in seen:
         return (
-            "the first row must be the CSV header of SPEC §4 (id, kind, term, ..., "
-            f"party1_name, ...); found {', '.join(map(repr, header[:4]))}"
+            "the first row must be the CSV header of the record format (id, kind, term, ..., "
+            f"party1_name, ...; see the docs' CSV page); found {', '.join(map(repr, header[:4]))}"
+            "; a table of another layout is read by 'sistercity import table'"
         )
     return None
 

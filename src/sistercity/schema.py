@@ -72,7 +72,7 @@ SCHEMA: Final[dict[str, Any]] = {
     "$id": "urn:sistercity:record:1",
     "title": "sistercity agreement record, version 1",
     "description": (
-        "One sister-city agreement (SPEC §4). A structural subset of the rules: calendar "
+        "One sister-city agreement (the record format). A structural subset of the rules: calendar "
         "validity, ISO membership, identity and the lifecycle are checked by "
         "'sistercity validate'."
     ),

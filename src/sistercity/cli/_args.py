@@ -89,6 +89,13 @@ def open_input(
     """
     if path != "-" and not os.path.exists(path):
         raise UsageError(f"{path}: no such file")
+    if path == "-" and _at_terminal(sys.stdin):
+        # else a command given no file waits without a word, and looks hung
+        print(
+            "sistercity: reading records from standard input (end with Ctrl-D; give a file "
+            "name to check a file)",
+            file=sys.stderr,
+        )
     if os.path.isdir(path):
         raise UsageError(f"{path}: is a directory")
     try:
@@ -106,6 +113,14 @@ def open_input(
     if locator is not None and fmt is recordio.Format.JSON:
         locator.json_files.add(path)
     return items
+
+
+def _at_terminal(stream: IO[str] | None) -> bool:
+    """Whether ``stream`` is an open terminal (standard input may be closed or missing)."""
+    try:
+        return stream is not None and stream.isatty()
+    except ValueError:  # closed
+        return False
 
 
 def check_output(command: str, output: str, inputs: Iterable[str]) -> None:
