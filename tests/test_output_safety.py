@@ -145,6 +145,26 @@ def test_an_input_as_output_is_refused_before_anything_is_written(
     assert leftovers(inputs) == []
 
 
+_ALL_WRITERS = [
+    *WRITERS,
+    ("export", lambda t, out: ["export", str(t / "in.jsonl"), "-o", out + ".csv"]),
+    ("stats --plot", lambda t, out: ["stats", str(t / "in.jsonl"), "--plot", out + ".svg"]),
+]
+
+
+@pytest.mark.parametrize(("command", "make"), _ALL_WRITERS)
+def test_an_output_in_a_missing_folder_is_refused_before_anything_is_printed(
+    inputs: Path, capsys: pytest.CaptureFixture[str], command: str, make: Any
+) -> None:
+    """Every command that writes a file checks its folder first: 'stats --plot' printed its
+    whole report and only then failed to write the picture."""
+    before = snapshot(inputs)
+    status, stdout, err = call(capsys, *make(inputs, str(inputs / "missing" / "out")))
+    assert status == 2, err
+    assert stdout == "" and "no such folder" in err and len(err.splitlines()) == 1
+    assert snapshot(inputs) == before
+
+
 # -- symlinks, devices, FIFOs, standard output ---------------------------------------------------
 
 

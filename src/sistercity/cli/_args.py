@@ -124,13 +124,18 @@ def _at_terminal(stream: IO[str] | None) -> bool:
 
 
 def check_output(command: str, output: str, inputs: Iterable[str]) -> None:
-    """Refuse an output before anything is written: a directory, or the same file as an input.
+    """Refuse an output before anything is written.
 
-    The one check of every command that writes a file (``convert``, ``timeline -o``,
-    ``import … -o``): :class:`UsageError` (status 2) when it fails.
+    A directory, a file in a folder that does not exist, or the same file as an input. The one
+    check of every command that writes a file (``convert``, ``timeline -o``,
+    ``import … -o``, ``export -o``, ``stats --plot``): :class:`UsageError` (status 2) when it
+    fails, before the command prints or computes anything.
     """
     if output != STDOUT and os.path.isdir(output):
         raise UsageError(f"{output}: is a directory")
+    folder = os.path.dirname(output)
+    if output != STDOUT and folder and not os.path.isdir(folder):
+        raise UsageError(f"cannot write {output}: no such folder {folder!r}")
     try:
         refuse_same_file(output, inputs)
     except SameFileError as exc:
