@@ -152,6 +152,19 @@ def test_a_json_document_over_the_limit_is_one_issue_and_not_read() -> None:
     assert len(items(data, "json", max_record_bytes=len(data))) == 50
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+@pytest.mark.parametrize("limit", [2**63 - 1, 2**40])
+def test_a_huge_limit_reads_a_small_file(fmt: str, limit: int, tmp_path: Path) -> None:
+    """The limit is a bound, not a size to set aside: an 11-byte ``.json`` file with a limit of
+    2**40 raised MemoryError, and 2**63 - 1 (the option's maximum) OverflowError for ``.json``
+    and ``.csv``."""
+    path = tmp_path / f"in.{fmt}"
+    path.write_bytes(recordio.dumps([sc.from_dict(GOOD)], fmt))
+    for source in (path, stdio.BytesIO(path.read_bytes())):
+        found = list(recordio.read(source, fmt, max_record_bytes=limit))
+        assert [(i.readable, i.raw["id"]) for i in found] == [(True, GOOD["id"])]
+
+
 def test_an_over_long_csv_row_is_skipped_and_reading_goes_on() -> None:
     rows = recordio.dumps([sc.from_dict(GOOD)], "csv").splitlines(keepends=True)
     header, good = rows[0], rows[1]

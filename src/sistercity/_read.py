@@ -549,12 +549,16 @@ class _Input:
         return self._read1(_CHUNK)
 
     def read(self, size: int) -> bytes:
-        """Up to ``size`` bytes; fewer only at the end of the input."""
+        """Up to ``size`` bytes; fewer only at the end of the input.
+
+        Read a chunk at a time: a stream's ``read(size)`` sets aside ``size`` bytes first, so a
+        limit of gigabytes (``--max-record-bytes``) would fail on an 11-byte file.
+        """
         parts = [self._pending[:size]]
         self._pending = self._pending[size:]
         have = len(parts[0])
         while have < size:
-            part = self._stream.read(size - have)
+            part = self._stream.read(min(size - have, _CHUNK))
             if not part:
                 break
             parts.append(part)
@@ -563,6 +567,7 @@ class _Input:
 
     def readline(self, size: int) -> bytes:
         r"""One line with its ``\n``, or its first ``size`` bytes (only ``\n`` ends a line)."""
+        size = min(size, sys.maxsize)  # a stream takes no larger size (the limit can be 2**63)
         pending = self._pending
         if not pending:
             return self._stream.readline(size)
