@@ -489,3 +489,32 @@ def test_the_library_escapes_formulas_for_csv_only() -> None:
     assert b"'=cmd" not in recordio.dumps([agreement], "csv")
     with pytest.raises(ValueError, match="CSV only"):
         recordio.dumps([agreement], "jsonl", escape_formulas=True)
+
+
+@pytest.mark.parametrize(
+    ("closed", "args", "said"),
+    [
+        (0, ["validate", "-"], "standard input is closed"),
+        (0, ["validate"], "standard input is closed"),
+        (0, ["convert", "-", "out.jsonl"], "standard input is closed"),
+        (1, ["validate", "in.jsonl"], "standard output is closed"),
+        (1, ["rules"], "standard output is closed"),
+    ],
+)
+def test_a_closed_standard_stream_is_one_line_and_status_2(
+    inputs: Path, closed: int, args: list[str], said: str
+) -> None:
+    """Started with standard input or output closed (``<&-``, ``>&-``), Python's ``sys.stdin``
+    or ``sys.stdout`` is None: that was an AttributeError traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sistercity", *args],
+        cwd=inputs,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE if closed == 0 else None,
+        preexec_fn=lambda: os.close(closed),  # POSIX only, as this test is
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert said in done.stderr.decode() and b"Traceback" not in done.stderr
+    assert leftovers(inputs) == [] and not (inputs / "out.jsonl").exists()

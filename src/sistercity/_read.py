@@ -463,7 +463,7 @@ def _open(
         fmt = format_of(path, format)
         if path == "-":
             return _items(
-                sys.stdin.buffer, fmt, name or "-", max_record_bytes, close=False, shared=shared
+                stdin_bytes(), fmt, name or "-", max_record_bytes, close=False, shared=shared
             )
         if os.path.isdir(path):
             raise IsADirectoryError(f"{path!r} is a directory")
@@ -473,6 +473,17 @@ def _open(
     label = name if name is not None else getattr(source, "name", None)
     label = label if isinstance(label, str) else "-"
     return _items(_binary(source), fmt, label, max_record_bytes, close=False, shared=shared)
+
+
+def stdin_bytes() -> IO[bytes]:
+    """Standard input as bytes (``-``).
+
+    :class:`OSError` when the program was started with it closed (``<&-``): ``sys.stdin`` is
+    then ``None``.
+    """
+    if sys.stdin is None:
+        raise OSError("standard input is closed")
+    return sys.stdin.buffer
 
 
 def spool(stream: IO[bytes], max_record_bytes: int = MAX_RECORD_BYTES) -> IO[bytes]:

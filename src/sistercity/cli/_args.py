@@ -13,7 +13,7 @@ from .. import io as recordio
 from .._atomic import STDOUT, SameFileError, refuse_same_file, write_bytes
 from .._catalogue import RuleSelection
 from .._dates import PartialDate, as_day
-from .._read import MAX_RECORD_BYTES, read_shared, spool
+from .._read import MAX_RECORD_BYTES, read_shared, spool, stdin_bytes
 from .._report import SisterCityError, UnknownRuleError
 from .._text import printable
 from ._output import Locator, OutputError
@@ -166,7 +166,7 @@ def spool_input(path: str, max_record_bytes: int) -> IO[bytes]:
     """
     try:
         if path == "-":
-            return spool(sys.stdin.buffer, max_record_bytes)
+            return spool(stdin_bytes(), max_record_bytes)
         with open(path, "rb") as stream:
             return spool(stream, max_record_bytes)
     except OSError as exc:

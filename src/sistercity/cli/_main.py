@@ -588,8 +588,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     SIGTERM and SIGHUP end the run as SIGINT does, through an exception, so that every writer
     removes its temporary file; the status is then 128 plus the signal's number. Standard
-    output that cannot be written (a full disk) is one line on standard error and status 2.
+    output that cannot be written (a full disk), or that is closed (``>&-``), is one line on
+    standard error and status 2.
     """
+    if sys.stdout is None:  # started with standard output closed: nowhere to report
+        return _stopped("error: standard output is closed: nowhere to write", 2)
     with _signals_as_exceptions():
         try:
             status = _run(argv)
