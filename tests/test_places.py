@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+import unicodedata
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sistercity import City, FormerName, InvalidAgreement, PartialDate, PlaceLevel
+from sistercity import City, FormerName, InvalidAgreement, PartialDate, PlaceLevel, _identity
 
 
 def named(city: City, *former: FormerName) -> City:
@@ -215,3 +218,25 @@ def test_former_names_must_be_former_name_objects() -> None:
     assert [(i.rule, i.path) for i in info.value.issues] == [
         ("malformed-record", "$.former_names[0]")
     ]
+
+
+_NAMES = st.sampled_from(["Kyiv", "Kyïv", "Kyi\u0308v", "Springfield", "Q1", "Q2", "Kyiv (UA)"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parties=st.lists(
+        st.tuples(_NAMES, st.sampled_from(["UA", "US", "GB"]), st.none() | _NAMES), max_size=6
+    ),
+    text=_NAMES | st.text(max_size=4),
+)
+def test_a_names_index_answers_as_a_scan_of_the_parties(
+    parties: list[tuple[str, str, str | None]], text: str
+) -> None:
+    """A ``by`` is resolved through an index of the parties' names (made once a record, so
+    that many events over many parties cost no scan each): it finds the parties a scan of
+    each party's names finds, NFC and all, in order and once each."""
+    names = [_identity.names_of(*party) for party in parties]
+    wanted = unicodedata.normalize("NFC", text)
+    scan = [i for i, texts in enumerate(names) if wanted in texts]
+    assert _identity.named(text, _identity.names_index(names)) == scan

@@ -11,7 +11,7 @@ import attrs
 
 from . import _hooks
 from ._dates import PartialDate, as_day
-from ._identity import matching_names, matching_parties
+from ._identity import matching_names, matching_parties, named, party_names
 from ._lifecycle import EVENT_CODES, Transition, last_known, period, replay, walk
 from ._places import City, _extensions_field, as_tuple
 from ._report import SisterCityError
@@ -90,10 +90,13 @@ def lifecycle_steps(agreement: Agreement) -> list[tuple[EventType, int | None, b
     ``by`` that names no party or several).
     """
     steps = []
+    index = None  # the parties' names, made at the first 'by' (one lookup an event)
     for event in agreement.events:
         actor = None
         if event.by is not None:
-            found = resolve_actor(event.by, agreement.parties)
+            if index is None:
+                index = party_names(agreement.parties)
+            found = named(event.by, index)
             actor = found[0] if len(found) == 1 else None
         steps.append((event.type, actor, event.by is not None))
     return steps
@@ -230,11 +233,10 @@ class Agreement:
         Raises :class:`NotAParty` when ``party`` is not one of the agreement's parties.
         """
         wanted = self.party_index(party)
+        index = party_names(self.parties)
         for event in self.events:
-            if event.by is not None:
-                found = resolve_actor(event.by, self.parties)
-                if found == [wanted]:
-                    yield event
+            if event.by is not None and named(event.by, index) == [wanted]:
+                yield event
 
     def partner_of(self, place: City | str | tuple[str, str | None, str, str]) -> tuple[City, ...]:
         """The other parties, for a place reference that names one party.

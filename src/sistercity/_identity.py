@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final, Protocol, TypeAlias
 
 from ._report import SisterCityError
@@ -28,7 +28,10 @@ __all__ = [
     "matching_names",
     "matching_parties",
     "name_key",
+    "named",
+    "names_index",
     "names_of",
+    "party_names",
     "place_key",
     "resolve_place",
 ]
@@ -139,12 +142,33 @@ def matching_names(text: str, parties: Sequence[_Party]) -> list[int]:
 
     ``text`` matches a party's Wikidata id, its name (compared after NFC) or ``"name (CC)"``.
     """
-    wanted = unicodedata.normalize("NFC", text)
-    return [
-        i
-        for i, party in enumerate(parties)
-        if wanted in names_of(party.name, party.country, party.wikidata)
-    ]
+    return named(text, party_names(parties))
+
+
+def party_names(parties: Sequence[_Party]) -> dict[str, list[int]]:
+    """:func:`names_index` of the parties' :func:`names_of`."""
+    return names_index(names_of(p.name, p.country, p.wikidata) for p in parties)
+
+
+def names_index(names: Iterable[Iterable[str]]) -> dict[str, list[int]]:
+    """Each text that names a party -> the indexes (ascending) of the parties it names.
+
+    ``names`` gives each party's texts in party order (:func:`names_of`). Made once for a list
+    of parties, it answers each reference in one lookup (:func:`named`), so that the ``by`` of
+    every event of a record with many parties costs no scan of the parties.
+    """
+    index: dict[str, list[int]] = {}
+    for i, texts in enumerate(names):
+        for text in texts:
+            found = index.setdefault(text, [])
+            if not found or found[-1] != i:
+                found.append(i)
+    return index
+
+
+def named(text: str, index: dict[str, list[int]]) -> list[int]:
+    """The indexes of the parties that ``text`` names (compared after NFC), from an index."""
+    return list(index.get(unicodedata.normalize("NFC", text), ()))
 
 
 def resolve_place(ref: object, places: Sequence[_Party]) -> PlaceKey | None:

@@ -45,7 +45,7 @@ from ._fields import (
     plain_extensions,
     subdivision_country,
 )
-from ._identity import PlaceKey, key_text, name_key
+from ._identity import PlaceKey, key_text, name_key, named, names_index
 from ._lifecycle import CODED_PARTIES, EVENT_CODES, STEPS, last_known, period, step, walk
 from ._places import City, freeze_extensions
 from ._report import Issue
@@ -250,6 +250,7 @@ def full_check(
     # the status after each event the lifecycle steps (for the summary)
     statuses: list[Status] = []
     names: list[tuple[str, ...]] = []
+    by_names: dict[str, list[int]] | None = None  # names_index(names), at the first 'by'
     # what the lifecycle's messages call each party (Machine's labels)
     labels: list[str] = []
     if parties_raw is None:
@@ -307,11 +308,9 @@ def full_check(
             any_event_source = True
         actor = -1
         if by is not None and parties_raw is not None:
-            wanted = by if by.isascii() else unicodedata.normalize("NFC", by)  # ASCII is NFC
-            found: list[int] = []
-            for i, party_names in enumerate(names):
-                if wanted in party_names:
-                    found.append(i)
+            if by_names is None:  # made at the first 'by': one lookup an event, not a scan
+                by_names = names_index(names)
+            found = named(by, by_names)
             if len(found) == 1:
                 actor = found[0]
             else:
