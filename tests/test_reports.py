@@ -243,6 +243,25 @@ def test_junit_is_one_xml_document_with_a_testcase_per_record(
     assert suite is not None and suite.get("tests") == "3" and suite.get("failures") == "3"
 
 
+def test_junit_shows_control_and_bidi_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CI server shows the report in a browser: C1 controls (U+0085, U+009B: CSI) and bidi
+    overrides in a file name, an id or a key are escaped as in the text report, not raw."""
+    folder = tmp_path / "in\u202edir\x1b"
+    folder.mkdir()
+    hostile = link("\u0085\u009b31m\u202e", **{"\u202ebad\u0000": 1})
+    source = jsonl(folder / "in.jsonl", [hostile])
+    code, out, _ = call(capsys, "validate", "--format", "junit", "--today", TODAY, source)
+    assert code == 1
+    root = ET.fromstring(out)
+    shown = [out] + [v for e in root.iter() for v in [*e.attrib.values(), e.text or ""]]
+    for text in shown:
+        assert not any(c in text for c in "\x1b\x85\x9b\u202e"), text
+    (case,) = root.findall(".//testcase")
+    assert case.get("name", "").endswith(":1 \\x85\\x9b31m\\u202e")
+
+
 def test_junit_with_strict_shows_the_warnings_that_fail_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

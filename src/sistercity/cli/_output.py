@@ -337,13 +337,17 @@ class JunitReporter(Reporter):
             write(
                 self.out,
                 f"      <failure type={attr(rule)} message={attr(text)}>"
-                f"{self._escape(xml_text(text))}</failure>\n",
+                f"{self._escape(xml_text(printable(text)))}</failure>\n",
             )
         write(self.out, "    </testcase>\n")
 
     def _attr(self, text: str) -> str:
-        """``text`` as a quoted XML attribute value."""
-        return self._quoteattr(xml_text(text))
+        """``text`` as a quoted XML attribute value, shown safely.
+
+        A CI server's page shows it: control and bidirectional characters are escaped, as in
+        the text report.
+        """
+        return self._quoteattr(xml_text(printable(text)))
 
 
 def reporter(format: str, out: IO[str], locator: Locator, *, strict: bool = False) -> Reporter:
