@@ -788,6 +788,19 @@ def test_superseded_still_active_is_one_issue_per_superseded_id() -> None:
     (issue,) = (i for i in check.issues() if i.rule == "superseded-still-active")
     assert [ref.index for ref in issue.records] == list(range(100))
     assert "50 records (" in issue.message and "supersede 'old'" in issue.message
+    # the message names the first ids and counts the rest, as duplicate-agreement's does
+    assert "'new69' and 30 more) supersede" in issue.message and "'new70'" not in issue.message
+    assert "50 records with the id 'old' are still active" in issue.message
+
+
+def test_one_record_still_active_is_worded_in_the_singular() -> None:
+    check = CollectionCheck(today=TODAY)
+    check.add_summary(twinning_summary(0, "old", keys=("Q1", "Q10")))
+    for n in (1, 2):
+        check.add_summary(twinning_summary(n, f"new{n}", "old", keys=("Q2", f"Q{n + 10}")))
+    (issue,) = (i for i in check.issues() if i.rule == "superseded-still-active")
+    assert "2 records ('new1', 'new2') supersede 'old'" in issue.message
+    assert "1 record with the id 'old' is still active" in issue.message
 
 
 def test_a_record_that_names_its_own_id_is_not_superseded_by_itself() -> None:

@@ -113,7 +113,7 @@ SUMMARY_BYTES_ESTIMATE: Final = 420
 _KINDS: Final = tuple(AgreementKind)
 _KIND_INDEX: Final = {kind: n for n, kind in enumerate(_KINDS)}
 
-#: A duplicate-agreement message names at most this many ids; ``records`` names them all.
+#: A collection message names at most this many ids; the issue's ``records`` name them all.
 _MESSAGE_IDS: Final = 20
 
 
@@ -607,10 +607,7 @@ class CollectionCheck:
     def _duplicate_issue(
         self, records: _Columns, group: tuple[PlaceKey, ...], seqs: list[int]
     ) -> tuple[list[int], Issue]:
-        rids = sorted(records.rids[seq] for seq in seqs)
-        ids = ", ".join(repr(rid) for rid in rids[:_MESSAGE_IDS])
-        if len(rids) > _MESSAGE_IDS:
-            ids += f" and {len(rids) - _MESSAGE_IDS} more"
+        ids = _id_list(records.rids[seq] for seq in seqs)
         kinds = sorted({records.kinds[seq].value for seq in seqs})
         places = ", ".join(format_place_key(key) for key in group)
         kind_text = f"kind {kinds[0]!r}" if len(kinds) == 1 else f"kinds {' / '.join(kinds)}"
@@ -653,11 +650,13 @@ class CollectionCheck:
                     f"record the end of {target!r}"
                 )
             else:
-                new_ids = ", ".join(repr(rid) for rid in sorted({rids[s] for s in newer}))
+                new_ids = _id_list({rids[s] for s in newer})
                 message = (
-                    f"{_records(len(newer))} ({new_ids}) supersede {target!r}, and "
-                    f"{_records(len(older))} with the id {target!r} are still active on "
-                    f"{today}; record the end of {target!r}"
+                    f"{_records(len(newer))} ({new_ids}) "
+                    f"{'supersedes' if len(newer) == 1 else 'supersede'} {target!r}, and "
+                    f"{_records(len(older))} with the id {target!r} "
+                    f"{'is' if len(older) == 1 else 'are'} still active on {today}; record the "
+                    f"end of {target!r}"
                 )
             yield self._issue("superseded-still-active", Severity.WARNING, older + newer, message)
 
@@ -682,6 +681,17 @@ def _positions(flags: Iterable[object]) -> Iterator[int]:
 
 def _records(n: int) -> str:
     return "1 record" if n == 1 else f"{n} records"
+
+
+def _id_list(rids: Iterable[str]) -> str:
+    """Ids for a message, sorted: the first :data:`_MESSAGE_IDS`, then how many more.
+
+    The issue's ``records`` name them all; the message stays short however many there are.
+    """
+    ordered = sorted(rids)
+    shown = ", ".join(repr(rid) for rid in ordered[:_MESSAGE_IDS])
+    more = len(ordered) - _MESSAGE_IDS
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 # -- duplicate-agreement ------------------------------------------------------------------------
