@@ -447,6 +447,20 @@ def test_convert_refuses_records_with_errors(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.csv"]
 
 
+def test_convert_says_why_when_the_reasons_are_not_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A record-rule error refuses a record whatever --ignore says; with the rule ignored,
+    convert said '1 of 2 records refused' and nothing else about it."""
+    source = write(tmp_path / "in.jsonl", jsonl(record("a", kind="x"), record("b")))
+    target = str(tmp_path / "out.jsonl")
+    code, out, _ = call(capsys, "convert", "--ignore", "invalid-kind", source, target)
+    assert code == 1 and "invalid-kind" not in out
+    assert f"{source}:1: refused for errors of rules that --select/--ignore leave out" in out
+    code, out, _ = call(capsys, "convert", source, target)  # reported: no second word
+    assert "refused for errors of rules" not in out and "error[invalid-kind]" in out
+
+
 def test_convert_skip_invalid_writes_the_rest_and_names_what_it_left_out(tmp_path: Path) -> None:
     source = write(
         tmp_path / "in.jsonl",
@@ -482,7 +496,7 @@ def test_convert_refuses_what_csv_cannot_hold(tmp_path: Path) -> None:
     assert not target.exists()
     result = run("convert", "--skip-invalid", source, str(target))
     assert result.returncode == 1
-    assert f"left out 1 records: {source}:1 'three'" in result.stdout
+    assert f"left out 1 record: {source}:1 'three'" in result.stdout
     assert [a.id for a in recordio.load(target)] == ["b"]
 
 

@@ -236,9 +236,22 @@ def _convert(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     digests: list[int] = []
     for item in items():
         outcome = run.check(item)
+        named = False
         for issue in outcome.issues:
             if issue.is_error:  # convert names what it refuses; validate reports warnings
                 write(say, locator.text(issue) + "\n")
+                named = True
+        if outcome.invalid and not named:  # refused for errors the selection does not report
+            where = locator.where(item.file, item.line, item.index)
+            write(
+                say,
+                printable(
+                    f"{where}: refused for errors of rules that --select/--ignore leave out of "
+                    "the report (a record with a record-rule error cannot be written); "
+                    "'sistercity validate' without them shows why"
+                )
+                + "\n",
+            )
         digests.append(_digest(item))
         if item.issue is None and not outcome.invalid:
             reason = recordio.unwritable_raw(item.raw, out_format)
@@ -293,7 +306,8 @@ def _convert(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
         writer.abort()
         raise
     if left_out:
-        write(say, printable(f"left out {len(left_out)} records: {', '.join(left_out)}") + "\n")
+        records = "1 record" if len(left_out) == 1 else f"{len(left_out)} records"
+        write(say, printable(f"left out {records}: {', '.join(left_out)}") + "\n")
     where = "standard output" if target == "-" else target
     write(say, printable(f"wrote {written} of {total} records to {where}") + "\n")
     return 1 if refused else 0
