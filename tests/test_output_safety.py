@@ -518,3 +518,21 @@ def test_a_closed_standard_stream_is_one_line_and_status_2(
     assert done.returncode == 2
     assert said in done.stderr.decode() and b"Traceback" not in done.stderr
     assert leftovers(inputs) == [] and not (inputs / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t, out: ["timeline", str(t / "in.jsonl"), "-o", out],
+        lambda t, out: ["stats", str(t / "in.jsonl"), "--plot", out],
+    ],
+)
+def test_a_picture_named_for_another_format_is_refused(
+    inputs: Path, capsys: pytest.CaptureFixture[str], make: Any
+) -> None:
+    """The pictures are SVG: '-o t.png' wrote SVG into t.png. '.SVG' is fine."""
+    status, stdout, err = call(capsys, *make(inputs, str(inputs / "t.png")))
+    assert status == 2 and stdout == "" and "draws SVG pictures" in err
+    assert not (inputs / "t.png").exists()
+    status, _, err = call(capsys, *make(inputs, str(inputs / "t.SVG")))
+    assert (inputs / "t.SVG").read_bytes().startswith(b"<"), err

@@ -123,6 +123,20 @@ def _at_terminal(stream: IO[str] | None) -> bool:
         return False
 
 
+def check_picture(command: str, output: str) -> None:
+    """Refuse a picture output named for another format (:class:`UsageError`, status 2).
+
+    The commands draw SVG only, and ``-o t.png`` wrote SVG into ``t.png``. ``-`` (standard
+    output) and a name without an extension are taken as they are.
+    """
+    extension = os.path.splitext(output)[1]
+    if output != STDOUT and extension and extension.lower() != ".svg":
+        raise UsageError(
+            f"cannot write {output}: {command} draws SVG pictures; name the file '.svg' "
+            f"(got {extension!r})"
+        )
+
+
 def check_output(command: str, output: str, inputs: Iterable[str]) -> None:
     """Refuse an output before anything is written.
 

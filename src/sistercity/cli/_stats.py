@@ -16,6 +16,7 @@ from ._args import (
     add_input_format,
     add_today,
     check_output,
+    check_picture,
     parse_date,
     parse_today,
     write_text_output,
@@ -58,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(
                 "--plot - would put the picture on standard output with the stats; give a file"
             )
+        check_picture("stats --plot", args.plot)
         check_output("stats", args.plot, [args.path])
     checked = read_valid(
         "stats",

@@ -15,6 +15,7 @@ from ._args import (
     add_input_format,
     add_today,
     check_output,
+    check_picture,
     open_input,
     output_failed,
     parse_date,
@@ -45,6 +46,7 @@ def _valid_agreements(
 def _run(args: argparse.Namespace) -> int:
     """Handle ``sistercity timeline``."""
     output: str = "-" if args.output is None else args.output
+    check_picture("timeline", output)
     check_output("timeline", output, [args.path])
     today = parse_today(args.today)
     since = None if args.since is None else parse_date(args.since, "--since")
