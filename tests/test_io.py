@@ -635,3 +635,12 @@ def test_fast_parse_agrees_with_the_reference_on_any_bytes(data: bytes) -> None:
     the fast path accepts and refuses exactly what the reference does, with the same message.
     """
     assert recordio.parse_json(data) == sistercity._read._parse_exactly(data)
+
+
+def test_validate_file_of_a_directory_says_it_is_one(tmp_path: Path) -> None:
+    """A directory's name has no extension to read a format from: that was UnknownFormat
+    ('cannot tell the format'), not what is wrong."""
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        sc.validate_file(tmp_path)
+    with pytest.raises(IsADirectoryError):
+        list(recordio.read(tmp_path))

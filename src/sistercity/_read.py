@@ -460,13 +460,13 @@ def _open(
         raise ValueError(f"max_record_bytes must be a positive number (got {max_record_bytes})")
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
+        if path != "-" and os.path.isdir(path):  # before its name is read for a format
+            raise IsADirectoryError(f"{path!r} is a directory")
         fmt = format_of(path, format)
         if path == "-":
             return _items(
                 stdin_bytes(), fmt, name or "-", max_record_bytes, close=False, shared=shared
             )
-        if os.path.isdir(path):
-            raise IsADirectoryError(f"{path!r} is a directory")
         stream: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the generator
         return _items(stream, fmt, name or path, max_record_bytes, close=True, shared=shared)
     fmt = format_of("-", format)
