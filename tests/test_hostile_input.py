@@ -609,3 +609,16 @@ def test_pretty_printed_json_on_standard_input_says_what_to_do(tmp_path: Path) -
     assert b"-:1: error[malformed-record]" in done.stdout
     assert b"--input-format json" in done.stdout
     assert b"records: 1, valid: 0, invalid: 1" in done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_classic_mac_line_ends_are_named(fmt: str) -> None:
+    """A lone \\r ends no line (SPEC §4), so a file saved with classic Mac OS line ends is one
+    line that does not parse: the message says why, not 'Extra data' or csv's question about
+    'universal-newline mode'."""
+    data = recordio.dumps([sc.from_dict(GOOD)] * 2, fmt)
+    lone = data.replace(b"\r\n", b"\r") if fmt == "csv" else data.replace(b"\n", b"\r")
+    (item,) = items(lone, fmt)
+    assert item.issue is not None and "classic Mac OS line ends" in item.issue.message
+    assert "universal-newline" not in item.issue.message
+    assert all(i.readable for i in items(data, fmt))  # \n and \r\n line ends read as ever

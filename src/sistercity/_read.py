@@ -267,6 +267,20 @@ def _count_keys(node: Any) -> int:
     return keys
 
 
+# A lone carriage return ends no line (SPEC §4), so a file saved with classic Mac OS line
+# ends is one long line (or CSV row) that does not parse: the message says why.
+_LONE_CR: Final = (
+    "a carriage return (\\r) with no line feed after it: lines end only at \\n, so a file "
+    "saved with classic Mac OS line ends is read as one line; convert its line ends first, "
+    "e.g. with tr '\\r' '\\n'"
+)
+
+
+def _lone_cr(text: str) -> str:
+    """What to add to a message about ``text`` when it holds a lone carriage return."""
+    return f"; the line holds {_LONE_CR}" if "\r" in text.replace("\r\n", "") else ""
+
+
 def _parse_exactly(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     """The reference parse (the standard library's), then the strict checks of SPEC §4."""
     try:
@@ -276,7 +290,7 @@ def _parse_exactly(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     try:
         value = _STRICT.decode(text)
     except json.JSONDecodeError as exc:
-        return None, ("$", f"not valid JSON: {exc.msg} (column {exc.colno})")
+        return None, ("$", f"not valid JSON: {exc.msg} (column {exc.colno}){_lone_cr(text)}")
     except RecursionError:
         return None, ("$", f"nested more than {MAX_DEPTH} levels deep")
     return value, strict_problem(value)
@@ -958,7 +972,13 @@ def _read_csv(src: _Input, name: str) -> Iterator[Item]:
             issue = _malformed("$", _too_long("CSV row", src, exc.ended))
             ended = exc.ended
         except csv.Error as exc:
-            issue = _malformed("$", f"not valid CSV: {exc}{_span(start, lines.line_num)}")
+            # lines end only at \n, so the "new-line character" csv saw is a lone \r; its
+            # words ask about Python's "universal-newline mode"
+            if "new-line character seen in unquoted field" in str(exc):
+                found = f"an unquoted field holds {_LONE_CR}"
+            else:
+                found = f"{exc}{_span(start, lines.line_num)}"
+            issue = _malformed("$", f"not valid CSV: {found}")
         finally:
             csv.field_size_limit(saved)
         if issue is not None:
