@@ -196,7 +196,7 @@ class Agreement:
     def status_on(
         self, day: dt.date | str | PartialDate, today: dt.date | str | PartialDate | None = None
     ) -> Status:
-        """The status on ``day`` (a partial date means its last day), per SPEC §3.
+        """The status on ``day`` (a partial date means its last day; docs: Lifecycle).
 
         An undated event counts as known by ``day`` once a later listed event is, or, when no
         dated event follows it, from ``today`` on (default: the real date).

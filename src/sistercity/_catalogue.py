@@ -64,7 +64,7 @@ class Rule:
 
     @property
     def ignorable(self) -> bool:
-        """``malformed-record`` and ``unknown-field`` cannot be ignored (SPEC §5)."""
+        """``malformed-record`` and ``unknown-field`` cannot be ignored."""
         return self.id not in UNIGNORABLE
 
 

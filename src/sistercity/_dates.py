@@ -1,4 +1,4 @@
-"""Partial dates (SPEC §2): ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with an EDTF qualifier."""
+"""Partial dates: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with an EDTF qualifier."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ _NEEDS_SIGNING = frozenset(
 
 
 class Machine:
-    """The per-party lifecycle state of SPEC §3."""
+    """The per-party lifecycle state (docs: Lifecycle)."""
 
     __slots__ = ("ended", "labels", "n", "signed", "started", "suspended")
 

@@ -128,7 +128,7 @@ class FormerName:
 
 @attrs.frozen
 class City:
-    """A party to an agreement: a place at any level, identified as SPEC §4 says.
+    """A party to an agreement: a place at any level, identified as the docs' Places page says.
 
     Equality compares every field; :attr:`key` is the place identity, and
     :meth:`same_place` compares identities.
@@ -160,7 +160,7 @@ class City:
 
     @property
     def key(self) -> PlaceKey:
-        """The identity key of SPEC §4.
+        """The identity key (docs: Places).
 
         ``wikidata`` if given, else ``geonames:<id>``, else ``(country, subdivision, level,
         name)`` with the name NFC-normalised, case-folded and its white space collapsed.
@@ -175,7 +175,7 @@ class City:
         )
 
     def same_place(self, other: City) -> bool:
-        """Whether ``other`` is the same place by SPEC §4 identity."""
+        """Whether ``other`` is the same place (docs: Places)."""
         return self.key == other.key
 
     def name_on(self, day: dt.date | str | PartialDate) -> str:

@@ -377,7 +377,7 @@ _STRICT: Final = json.JSONDecoder(
 
 
 def strict_problem(value: Any) -> tuple[str, str] | None:
-    """The first value (in document order) that SPEC §4 makes ``malformed-record``, if any."""
+    """The first value (in document order) that the record format makes ``malformed-record``."""
     stack: list[tuple[Any, str, int]] = [(value, "$", 0)]
     while stack:
         node, path, depth = stack.pop()

@@ -1,4 +1,4 @@
-"""The JSON Schema (2020-12) of the record format (SPEC §4).
+"""The JSON Schema (2020-12) of the record format (docs: Record format).
 
 The schema is a structural subset of the rules: types, required fields, vocabularies and the
 forms of strings (ids, codes, partial dates). Calendar validity (``2022-02-30``), membership of

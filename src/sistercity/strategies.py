@@ -3,7 +3,7 @@
 Needs the optional Hypothesis: ``pip install 'sistercity[strategies]'``.
 
 Every strategy builds its values by construction, never by filtering: dates are drawn sorted,
-lifecycles are walked one legal transition at a time (SPEC §3), former names are laid out
+lifecycles are walked one legal transition at a time (docs: Lifecycle), former names are laid out
 oldest first, and an event's ``by`` is written in a form (Wikidata id, name, or ``name (CC)``)
 that names exactly one party.
 
@@ -14,7 +14,7 @@ that names exactly one party.
   through the Python constructors;
 - :func:`broken_records` gives ``(rule_id, record)`` pairs whose only error is ``rule_id``
   (warnings aside), for every record rule that is an error; :func:`broken_cases` gives the same
-  with the path that SPEC §5 says the issue points at.
+  with the path that the rule reference says the issue points at.
 
 >>> from hypothesis import given, settings
 >>> import sistercity as sc
@@ -65,7 +65,7 @@ __all__ = [
 Record: TypeAlias = dict[str, Any]
 Draw: TypeAlias = st.DrawFn
 
-#: The record rules of SPEC §5 that are errors: :func:`broken_records` breaks each of them.
+#: The record rules that are errors (docs: Rules): :func:`broken_records` breaks each of them.
 BROKEN_RULES: Final = (
     "malformed-record",
     "unknown-field",
@@ -170,7 +170,7 @@ def _partial_date(
 def partial_dates(
     min_year: int = 1, max_year: int = 9999, *, qualifiers: bool = True
 ) -> st.SearchStrategy[PartialDate]:
-    """Partial dates (SPEC §2) of year, month or day precision, in ``min_year..max_year``.
+    """Partial dates (docs: Dates) of year, month or day precision, in ``min_year..max_year``.
 
     With ``qualifiers`` (the default) some carry an EDTF qualifier ``?``, ``~`` or ``%``.
     """
@@ -359,7 +359,7 @@ def _city(party: Record) -> City:
 
 
 def cities() -> st.SearchStrategy[City]:
-    """Valid parties (SPEC §4): any level, optional ids, subdivision and former names."""
+    """Valid parties (docs: Record format): any level, optional ids, subdivision, former names."""
     return _party(False).map(_city)
 
 
@@ -369,7 +369,7 @@ def cities() -> st.SearchStrategy[City]:
 
 
 class _State:
-    """The per-party lifecycle state of SPEC §3."""
+    """The per-party lifecycle state (docs: Lifecycle)."""
 
     __slots__ = ("ended", "n", "signed", "started", "suspended")
 
@@ -588,7 +588,7 @@ def _distinct_ids(parties: list[Record]) -> list[Record]:
 
 
 def records(min_year: int = 1945, max_year: int = 2025) -> st.SearchStrategy[Record]:
-    """Valid record dicts (SPEC §4) in canonical form, as :func:`~sistercity.to_dict` writes.
+    """Valid record dicts (docs: Record format), canonical as :func:`~sistercity.to_dict` writes.
 
     Events are dated in ``min_year..max_year`` (some undated), follow a legal lifecycle with
     signing and suspension by single parties or all, and carry ``x-`` keys now and then.
@@ -644,7 +644,7 @@ def agreements(min_year: int = 1945, max_year: int = 2025) -> st.SearchStrategy[
 
 
 class BrokenRecord(NamedTuple):
-    """A record whose only error is ``rule``, and the path its issue points at (SPEC §5)."""
+    """A record whose only error is ``rule``, and the path its issue points at (docs: Rules)."""
 
     rule: str
     record: Record
@@ -1050,6 +1050,6 @@ def broken_records(rules: Sequence[str] | None = None) -> st.SearchStrategy[tupl
     """``(rule_id, record)`` pairs: a record dict whose only error is ``rule_id``.
 
     Warnings may come along (a record without sources, say). ``rules`` narrows the rules
-    broken (default: every record rule of SPEC §5 that is an error).
+    broken (default: every record rule that is an error).
     """
     return broken_cases(rules).map(lambda case: (case.rule, case.record))
