@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO, NoReturn
+from typing import IO, Final, NoReturn
 
 from .. import io as recordio
 from .._atomic import STDOUT, SameFileError, refuse_same_file, write_bytes
@@ -123,17 +123,24 @@ def _at_terminal(stream: IO[str] | None) -> bool:
         return False
 
 
-def check_picture(command: str, output: str) -> None:
-    """Refuse a picture output named for another format (:class:`UsageError`, status 2).
+#: Picture formats a user may name an output for, which the commands do not draw (they draw SVG).
+_NOT_SVG: Final = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".pdf"}
+)
 
-    The commands draw SVG only, and ``-o t.png`` wrote SVG into ``t.png``. ``-`` (standard
-    output) and a name without an extension are taken as they are.
+
+def check_picture(command: str, output: str) -> None:
+    """Refuse a picture output named for another picture format (:class:`UsageError`).
+
+    The commands draw SVG only, and ``-o t.png`` wrote SVG into ``t.png``: a ``.png``, ``.jpg``,
+    ``.pdf`` (etc.) name is refused. Any other name is written as given (``-``, a FIFO, a
+    device, a name without an extension).
     """
-    extension = os.path.splitext(output)[1]
-    if output != STDOUT and extension and extension.lower() != ".svg":
+    extension = os.path.splitext(output)[1].lower()
+    if extension in _NOT_SVG:
         raise UsageError(
-            f"cannot write {output}: {command} draws SVG pictures; name the file '.svg' "
-            f"(got {extension!r})"
+            f"cannot write {output}: {command} draws SVG pictures, not {extension[1:].upper()}; "
+            "name the file '.svg' (convert it afterwards if you need another format)"
         )
 
 

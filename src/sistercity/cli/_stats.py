@@ -59,8 +59,8 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(
                 "--plot - would put the picture on standard output with the stats; give a file"
             )
-        check_picture("stats --plot", args.plot)
         check_output("stats", args.plot, [args.path])
+        check_picture("stats --plot", args.plot)
     checked = read_valid(
         "stats",
         args.path,

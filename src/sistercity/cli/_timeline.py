@@ -46,8 +46,8 @@ def _valid_agreements(
 def _run(args: argparse.Namespace) -> int:
     """Handle ``sistercity timeline``."""
     output: str = "-" if args.output is None else args.output
-    check_picture("timeline", output)
     check_output("timeline", output, [args.path])
+    check_picture("timeline", output)
     today = parse_today(args.today)
     since = None if args.since is None else parse_date(args.since, "--since")
     locator = Locator()
