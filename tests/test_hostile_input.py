@@ -622,3 +622,16 @@ def test_classic_mac_line_ends_are_named(fmt: str) -> None:
     assert item.issue is not None and "classic Mac OS line ends" in item.issue.message
     assert "universal-newline" not in item.issue.message
     assert all(i.readable for i in items(data, fmt))  # \n and \r\n line ends read as ever
+
+
+def test_a_file_read_in_the_wrong_format_says_which_to_use() -> None:
+    """A CSV file read as JSON Lines (from standard input, say) and JSON Lines read as one
+    .json document fail on their first line: the message names the format to give."""
+    records = [sc.from_dict(GOOD)] * 2
+    first = items(recordio.dumps(records, "csv"), "jsonl")[0]
+    assert first.issue is not None and "--input-format csv" in first.issue.message
+    (document,) = items(recordio.dumps(records, "jsonl"), "json")
+    assert document.issue is not None and "--input-format jsonl" in document.issue.message
+    # a broken line of a JSON Lines file gets no such word
+    broken = items(b'{"id": 1,}\n' + recordio.dumps(records, "jsonl"), "jsonl")[0]
+    assert broken.issue is not None and "--input-format" not in broken.issue.message

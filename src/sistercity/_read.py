@@ -695,6 +695,8 @@ def _items(
                         return
                     value, problem = parse_json(body)
                     if problem is not None:
+                        if index == 0 and value is None:
+                            problem = (problem[0], problem[1] + _csv_hint(body))
                         # the value (when it parsed) is kept so that the issue can name the id
                         yield Item(value, name, number, index, Format.JSONL, _malformed(*problem))
                     elif reused is None:
@@ -786,6 +788,16 @@ def _line_blocks(src: _Input) -> Iterator[Iterable[bytes | _Overlong]]:
 
 
 _PRETTY: Final = (b"[", b"{")
+
+
+def _csv_hint(first: bytes) -> str:
+    """What to add when the first line of a JSON Lines input is no JSON: a CSV header's hint."""
+    if first.lstrip(_JSON_SPACE).startswith((b"{", b"[")) or b"," not in first:
+        return ""
+    return (
+        "; the first line looks like a CSV header, not JSON: read a CSV file with "
+        "--input-format csv (or name it .csv)"
+    )
 
 
 def _pretty_printed(body: bytes) -> str:
@@ -880,7 +892,13 @@ def _split_json(text: str) -> list[tuple[int, Any]] | Issue:
     if end != len(text):
         line = text.count("\n", 0, end) + 1
         column = end - text.rfind("\n", 0, end)
-        return failure(end, f"not valid JSON: Extra data (line {line} column {column})")
+        # a value ends a line and another starts the next: JSON Lines read as one document
+        lines = (
+            "; a value ends a line and another starts the next, as in JSON Lines: read JSON "
+            "Lines (one record a line) with --input-format jsonl (or name the file .jsonl)"
+        )
+        hint = lines if text.rfind("\n", 0, end) > text.rfind("}", 0, end) else ""
+        return failure(end, f"not valid JSON: Extra data (line {line} column {column}){hint}")
     return out
 
 
