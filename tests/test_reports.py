@@ -281,19 +281,3 @@ def test_junit_with_strict_shows_the_warnings_that_fail_the_run(
     cases = root.findall(".//testcase")
     assert [f.get("type") for f in cases[0].findall("failure")] == ["missing-source"]
     assert cases[1].findall("failure") == []
-
-
-def test_junit_shows_an_input_it_could_not_read_as_an_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """'validate --format junit missing.jsonl' gave tests="0" failures="0": a CI page showed
-    the run as passed (status 2 aside). An unreadable input is a test in error."""
-    good = jsonl(tmp_path / "in.jsonl", [link("a")])
-    missing = str(tmp_path / "missing.jsonl")
-    code, out, err = call(capsys, "validate", "--format", "junit", "--today", TODAY, missing, good)
-    assert code == 2 and "no such file" in err
-    root = ET.fromstring(out)
-    suite = root.find("testsuite")
-    assert suite is not None and (suite.get("tests"), suite.get("errors")) == ("2", "1")
-    errors = root.findall(".//testcase/error")
-    assert [e.get("message") for e in errors] == [f"{missing}: no such file"]
