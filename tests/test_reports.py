@@ -281,3 +281,18 @@ def test_junit_with_strict_shows_the_warnings_that_fail_the_run(
     cases = root.findall(".//testcase")
     assert [f.get("type") for f in cases[0].findall("failure")] == ["missing-source"]
     assert cases[1].findall("failure") == []
+
+
+def test_junit_names_an_input_it_could_not_read_and_keeps_a_testcase_a_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unreadable input is no record: no testcase for it (one testcase a record, as SPEC §6
+    says), but the suite's system-err names it, and the status is 2."""
+    good = jsonl(tmp_path / "in.jsonl", [link("a"), link("b")])
+    missing = str(tmp_path / "missing.jsonl")
+    code, out, err = call(capsys, "validate", "--format", "junit", "--today", TODAY, missing, good)
+    assert code == 2 and "no such file" in err
+    root = ET.fromstring(out)
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and len(root.findall(".//testcase")) == 2
+    assert suite.findtext("system-err") == f"could not read: {missing}: no such file"

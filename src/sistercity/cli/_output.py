@@ -321,6 +321,15 @@ class JunitReporter(Reporter):
             self._testcase(file, name, failures + self.late.get(seq, []))
         if loose:
             self._testcase("(input)", "(input)", loose)
+        # an input that could not be read is no record, so no testcase (SPEC §6: one a record);
+        # the suite's standard error says so, beside the status 2 that fails the run
+        unread = [str(f["error"]) for f in files if f.get("error") is not None]  # path: why
+        if unread:
+            text = "could not read: " + "; ".join(unread)
+            write(
+                self.out,
+                f"    <system-err>{self._escape(xml_text(printable(text)))}</system-err>\n",
+            )
         write(self.out, "  </testsuite>\n</testsuites>\n")
         self.spool.close()
 
