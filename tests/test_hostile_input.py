@@ -635,3 +635,21 @@ def test_a_file_read_in_the_wrong_format_says_which_to_use() -> None:
     # a broken line of a JSON Lines file gets no such word
     broken = items(b'{"id": 1,}\n' + recordio.dumps(records, "jsonl"), "jsonl")[0]
     assert broken.issue is not None and "--input-format" not in broken.issue.message
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [
+        (b'{"id": "a"}\n\n  x\n', "json"),  # stray text, not a second record
+        (b'{\n "id": "a"\n}\n{\n "id": "b"\n}\n', "json"),  # pretty-printed objects
+        (b'[{"id": "a"}]\n{"id": "b"}\n', "json"),  # an array, then more
+        (b'{"id": "a",\r"kind": "twinning",}\n', "jsonl"),  # a lone \r is white space here
+    ],
+)
+def test_a_hint_is_given_only_where_it_helps(data: bytes, fmt: str) -> None:
+    """The wrong-format and line-end hints name a cause only where it is the cause: stray text
+    is not JSON Lines, and a lone \\r between tokens is JSON white space, not the error."""
+    (item,) = items(data, fmt)
+    assert item.issue is not None
+    assert "--input-format" not in item.issue.message
+    assert "classic Mac OS" not in item.issue.message

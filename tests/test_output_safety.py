@@ -163,6 +163,10 @@ def test_an_output_in_a_missing_folder_is_refused_before_anything_is_printed(
     assert status == 2, err
     assert stdout == "" and "no such folder" in err and len(err.splitlines()) == 1
     assert snapshot(inputs) == before
+    # a 'folder' that is a file is named so
+    status, stdout, err = call(capsys, *make(inputs, str(inputs / "in.jsonl" / "out")))
+    assert status == 2 and stdout == "" and "not a folder" in err
+    assert snapshot(inputs) == before
 
 
 # -- symlinks, devices, FIFOs, standard output ---------------------------------------------------

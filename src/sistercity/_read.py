@@ -290,7 +290,8 @@ def _parse_exactly(data: bytes) -> tuple[Any, tuple[str, str] | None]:
     try:
         value = _STRICT.decode(text)
     except json.JSONDecodeError as exc:
-        return None, ("$", f"not valid JSON: {exc.msg} (column {exc.colno}){_lone_cr(text)}")
+        hint = _lone_cr(text) if exc.msg == "Extra data" else ""  # records joined at a lone \r
+        return None, ("$", f"not valid JSON: {exc.msg} (column {exc.colno}){hint}")
     except RecursionError:
         return None, ("$", f"nested more than {MAX_DEPTH} levels deep")
     return value, strict_problem(value)
@@ -865,9 +866,11 @@ def _split_json(text: str) -> list[tuple[int, Any]] | Issue:
         return []
     out: list[tuple[int, Any]] = []
     try:
+        first_end = -1  # where a first value that is no array ends
         if text[pos] != "[":
             value, end = decoder.raw_decode(text, pos)
             out.append((line_at(pos), value))
+            first_end = end
         else:
             end = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
             if text.startswith("]", end):
@@ -892,12 +895,19 @@ def _split_json(text: str) -> list[tuple[int, Any]] | Issue:
     if end != len(text):
         line = text.count("\n", 0, end) + 1
         column = end - text.rfind("\n", 0, end)
-        # a value ends a line and another starts the next: JSON Lines read as one document
-        lines = (
-            "; a value ends a line and another starts the next, as in JSON Lines: read JSON "
-            "Lines (one record a line) with --input-format jsonl (or name the file .jsonl)"
+        # a one-line object, then another on a later line: JSON Lines read as one document
+        json_lines = (
+            text[pos] == "{"
+            and text.startswith("{", end)
+            and "\n" not in text[pos:first_end]
+            and "\n" in text[first_end:end]
         )
-        hint = lines if text.rfind("\n", 0, end) > text.rfind("}", 0, end) else ""
+        hint = (
+            "; one object a line, as in JSON Lines: read JSON Lines with --input-format jsonl "
+            "(or name the file .jsonl)"
+            if json_lines
+            else ""
+        )
         return failure(end, f"not valid JSON: Extra data (line {line} column {column}){hint}")
     return out
 
@@ -994,9 +1004,9 @@ def _read_csv(src: _Input, name: str) -> Iterator[Item]:
             # words ask about Python's "universal-newline mode"
             if "new-line character seen in unquoted field" in str(exc):
                 found = f"an unquoted field holds {_LONE_CR}"
-            else:
-                found = f"{exc}{_span(start, lines.line_num)}"
-            issue = _malformed("$", f"not valid CSV: {found}")
+            else:  # (and if csv's words change, its own message)
+                found = str(exc)
+            issue = _malformed("$", f"not valid CSV: {found}{_span(start, lines.line_num)}")
         finally:
             csv.field_size_limit(saved)
         if issue is not None:

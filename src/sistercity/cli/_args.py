@@ -156,7 +156,8 @@ def check_output(command: str, output: str, inputs: Iterable[str]) -> None:
         raise UsageError(f"{output}: is a directory")
     folder = os.path.dirname(output)
     if output != STDOUT and folder and not os.path.isdir(folder):
-        raise UsageError(f"cannot write {output}: no such folder {folder!r}")
+        what = "not a folder" if os.path.exists(folder) else "no such folder"
+        raise UsageError(f"cannot write {output}: {what} {folder!r}")
     try:
         refuse_same_file(output, inputs)
     except SameFileError as exc:
