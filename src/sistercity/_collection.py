@@ -81,6 +81,7 @@ from ._identity import key_text
 from ._places import PlaceKey
 from ._record import Summary
 from ._report import Issue, RecordRef, Severity
+from ._text import count_records
 
 __all__ = [
     "COLLECTION_RULES",
@@ -581,7 +582,7 @@ class CollectionCheck:
             for country in sorted(by_country):
                 these = by_country[country]
                 seqs.extend(these)
-                parts.append(f"{country!r} in {_records(len(these))}")
+                parts.append(f"{country!r} in {count_records(len(these))}")
             yield self._issue(
                 "conflicting-city",
                 Severity.ERROR,
@@ -652,9 +653,9 @@ class CollectionCheck:
             else:
                 new_ids = _id_list({rids[s] for s in newer})
                 message = (
-                    f"{_records(len(newer))} ({new_ids}) "
+                    f"{count_records(len(newer))} ({new_ids}) "
                     f"{'supersedes' if len(newer) == 1 else 'supersede'} {target!r}, and "
-                    f"{_records(len(older))} with the id {target!r} "
+                    f"{count_records(len(older))} with the id {target!r} "
                     f"{'is' if len(older) == 1 else 'are'} still active on {today}; record the "
                     f"end of {target!r}"
                 )
@@ -677,10 +678,6 @@ def _positions(flags: Iterable[object]) -> Iterator[int]:
     method), so that the records that do not match cost no Python bytecode.
     """
     return compress(count(), flags)
-
-
-def _records(n: int) -> str:
-    return "1 record" if n == 1 else f"{n} records"
 
 
 def _id_list(rids: Iterable[str]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["defuse_formula", "printable", "xml_text"]
+__all__ = ["count_records", "defuse_formula", "printable", "xml_text"]
 
 # C0 controls except none (tab and newline are escaped too: one issue is one line), DEL, C1
 # controls, and the bidirectional formatting characters (LRE..RLO, LRI..PDI, LRM/RLM/ALM).
@@ -60,3 +60,8 @@ def defuse_formula(cell: str) -> str:
     ("'=1+2", 'Kyiv')
     """
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def count_records(n: int) -> str:
+    """``n`` records, in words for a message: ``1 record``, ``2 records``."""
+    return "1 record" if n == 1 else f"{n} records"

@@ -89,13 +89,8 @@ def open_input(
     """
     if path != "-" and not os.path.exists(path):
         raise UsageError(f"{path}: no such file")
-    if path == "-" and _at_terminal(sys.stdin):
-        # else a command given no file waits without a word, and looks hung
-        print(
-            "sistercity: reading records from standard input (end with Ctrl-D; give a file "
-            "name to check a file)",
-            file=sys.stderr,
-        )
+    if path == "-":
+        _say_reading_a_terminal()
     if os.path.isdir(path):
         raise UsageError(f"{path}: is a directory")
     try:
@@ -113,6 +108,19 @@ def open_input(
     if locator is not None and fmt is recordio.Format.JSON:
         locator.json_files.add(path)
     return items
+
+
+def _say_reading_a_terminal() -> None:
+    """Say on stderr that standard input is read, when it is a terminal.
+
+    Else a command given no file waits without a word, and looks hung.
+    """
+    if _at_terminal(sys.stdin):
+        print(
+            "sistercity: reading records from standard input (end with Ctrl-D; give a file "
+            "name to check a file)",
+            file=sys.stderr,
+        )
 
 
 def _at_terminal(stream: IO[str] | None) -> bool:
@@ -188,6 +196,7 @@ def spool_input(path: str, max_record_bytes: int) -> IO[bytes]:
     """
     try:
         if path == "-":
+            _say_reading_a_terminal()
             return spool(stdin_bytes(), max_record_bytes)
         with open(path, "rb") as stream:
             return spool(stream, max_record_bytes)

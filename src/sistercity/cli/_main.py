@@ -36,7 +36,7 @@ from .._catalogue import RULES, Rule
 from .._places import City
 from .._record import check_record
 from .._report import Issue, Severity
-from .._text import printable
+from .._text import count_records, printable
 from .._version import VERSION
 from ..validation import Validation
 from ._args import (
@@ -306,8 +306,9 @@ def _convert(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
         writer.abort()
         raise
     if left_out:
-        records = "1 record" if len(left_out) == 1 else f"{len(left_out)} records"
-        write(say, printable(f"left out {records}: {', '.join(left_out)}") + "\n")
+        write(
+            say, printable(f"left out {count_records(len(left_out))}: {', '.join(left_out)}") + "\n"
+        )
     where = "standard output" if target == "-" else target
     write(say, printable(f"wrote {written} of {total} records to {where}") + "\n")
     return 1 if refused else 0
