@@ -56,7 +56,6 @@ _HISTORIC_COUNTRIES: Final = (
 )
 # ISO 3166/MA "exceptionally reserved" codes that people write for a country.
 _RESERVED: Final = {"UK": "GB", "EL": "GR"}
-_WIKIDATA: Final = WIKIDATA_ID
 _COUNTRY_FORM: Final = re.compile(r"[A-Z]{2}")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE: Final = re.compile(r"\s")
@@ -687,7 +686,7 @@ class FieldCheck:
             if not isinstance(wikidata, str):
                 self.wrong_type(f"{base}.wikidata", "wikidata", "a string such as 'Q656'", wikidata)
                 wikidata = None
-            elif not _WIKIDATA.fullmatch(wikidata):
+            elif not WIKIDATA_ID.fullmatch(wikidata):
                 self.add(
                     "invalid-wikidata-id",
                     f"{base}.wikidata",

@@ -28,7 +28,6 @@ from ._fields import (
     _LEVELS,
     _PARTY_KEYS,
     _SPACE,
-    _WIKIDATA,
     SPANS,
     SUBDIVISIONS,
     Dated,
@@ -45,7 +44,7 @@ from ._fields import (
     plain_extensions,
     subdivision_country,
 )
-from ._identity import PlaceKey, key_text, name_key, named, names_index
+from ._identity import WIKIDATA_ID, PlaceKey, key_text, name_key, named, names_index
 from ._lifecycle import CODED_PARTIES, EVENT_CODES, STEPS, last_known, period, step, walk
 from ._places import City, freeze_extensions
 from ._report import Issue
@@ -468,7 +467,7 @@ _MUNICIPALITY: Final = PlaceLevel.MUNICIPALITY.value
 _NFC: Final = unicodedata.normalize
 _CONTROL_SEARCH: Final = _CONTROL.search
 _SPACE_SEARCH: Final = _SPACE.search
-_WIKIDATA_MATCH: Final = _WIKIDATA.fullmatch
+_WIKIDATA_MATCH: Final = WIKIDATA_ID.fullmatch
 
 
 # Fast paths with str methods (one call each, where a regex search costs several times more),

@@ -328,7 +328,7 @@ class JunitReporter(Reporter):
             text = "could not read: " + "; ".join(unread)
             write(
                 self.out,
-                f"    <system-err>{self._escape(xml_text(printable(text)))}</system-err>\n",
+                f"    <system-err>{self._text(text)}</system-err>\n",
             )
         write(self.out, "  </testsuite>\n</testsuites>\n")
         self.spool.close()
@@ -346,9 +346,13 @@ class JunitReporter(Reporter):
             write(
                 self.out,
                 f"      <failure type={attr(rule)} message={attr(text)}>"
-                f"{self._escape(xml_text(printable(text)))}</failure>\n",
+                f"{self._text(text)}</failure>\n",
             )
         write(self.out, "    </testcase>\n")
+
+    def _text(self, text: str) -> str:
+        """``text`` as XML element content, shown safely (as :meth:`_attr`)."""
+        return self._escape(xml_text(printable(text)))
 
     def _attr(self, text: str) -> str:
         """``text`` as a quoted XML attribute value, shown safely.
